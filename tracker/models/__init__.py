@@ -1,0 +1,35 @@
+from .awards import AwardCategory, AwardMention, AwardOutcome
+from .campaigns import Campaign, CampaignMilestone
+from .entities import Credit, Organization, Person, Production
+from .evidence import IndustryStatistic, Policy, Statement
+from .sources import Citation, CitedClaim, Source
+
+__all__ = (
+    "AwardCategory",
+    "AwardMention",
+    "AwardOutcome",
+    "Campaign",
+    "CampaignMilestone",
+    "Citation",
+    "CitedClaim",
+    "Credit",
+    "IndustryStatistic",
+    "Organization",
+    "Person",
+    "Policy",
+    "Production",
+    "Source",
+    "Statement",
+)
+
+# Every model whose rows are claims that must cite a source.
+CLAIM_MODELS = (
+    Production,
+    AwardCategory,
+    AwardOutcome,
+    AwardMention,
+    Statement,
+    Policy,
+    IndustryStatistic,
+    CampaignMilestone,
+)

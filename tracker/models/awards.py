@@ -1,0 +1,208 @@
+"""Award categories, outcomes, and mentions of ICs in an awards context."""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+from tracker.choices import (
+    AwardCategoryStatus,
+    AwardMentionKind,
+    AwardResult,
+    OrganizationKind,
+)
+
+from .base import YEAR_VALIDATORS, DatedMixin, SluggedModel, year_in_range
+from .entities import Organization, Person, Production
+from .sources import CitedClaim
+
+AWARD_BODY_KINDS = (OrganizationKind.AWARD_BODY, OrganizationKind.FESTIVAL)
+
+
+class AwardCategory(SluggedModel, CitedClaim):
+    """A category at an award body: existing ones, newly introduced ones
+    (the Academy's Best Casting, the campaign's precedent) and proposed
+    ones (an intimacy coordination award)."""
+
+    award_body = models.ForeignKey(
+        Organization,
+        on_delete=models.PROTECT,
+        related_name="award_categories",
+        limit_choices_to={"kind__in": AWARD_BODY_KINDS},
+    )
+    name = models.CharField(max_length=200)
+    status = models.CharField(
+        max_length=12,
+        choices=AwardCategoryStatus.choices,
+        default=AwardCategoryStatus.EXISTING,
+        db_index=True,
+    )
+    year_introduced = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=YEAR_VALIDATORS
+    )
+    is_intimacy_coordination = models.BooleanField(
+        "recognizes intimacy coordination",
+        default=False,
+        help_text="Tick for a category that would honour ICs.",
+    )
+    description = models.TextField(blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ("award_body__name", "name")
+        verbose_name_plural = "award categories"
+        constraints = [
+            models.UniqueConstraint(
+                fields=("award_body", "name"), name="award_category_unique_name"
+            ),
+            models.CheckConstraint(
+                condition=year_in_range("year_introduced"),
+                name="award_category_year_plausible",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status=AwardCategoryStatus.INTRODUCED)
+                | models.Q(year_introduced__isnull=False),
+                name="award_category_introduced_has_year",
+                violation_error_message="A newly introduced category needs "
+                "the year it was introduced.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.award_body}: {self.name}"
+
+    @property
+    def citation_required(self) -> bool:
+        # Long-standing categories are common knowledge; a new or proposed
+        # one is a claim the campaign relies on.
+        return self.status != AwardCategoryStatus.EXISTING
+
+
+class AwardOutcome(SluggedModel, CitedClaim):
+    slug_source = "slug_text"
+
+    category = models.ForeignKey(
+        AwardCategory, on_delete=models.PROTECT, related_name="outcomes"
+    )
+    ceremony_year = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        db_index=True,
+        validators=YEAR_VALIDATORS,
+        help_text="Empty when the source does not say.",
+    )
+    production = models.ForeignKey(
+        Production,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="award_outcomes",
+    )
+    people = models.ManyToManyField(Person, blank=True, related_name="award_outcomes")
+    result = models.CharField(max_length=10, choices=AwardResult.choices, db_index=True)
+
+    history = HistoricalRecords(m2m_fields=[people])
+
+    class Meta:
+        ordering = ("-ceremony_year", "category")
+        constraints = [
+            models.CheckConstraint(
+                condition=year_in_range("ceremony_year"),
+                name="award_outcome_year_plausible",
+            ),
+        ]
+
+    def __str__(self):
+        year = f" {self.ceremony_year}" if self.ceremony_year else ""
+        subject = self.production or ", ".join(p.name for p in self.people.all())
+        return f"{self.category}{year} - {self.get_result_display()}: {subject}"
+
+    @property
+    def slug_text(self) -> str:
+        parts = [self.category.award_body.name, self.category.name]
+        if self.ceremony_year:
+            parts.append(str(self.ceremony_year))
+        if self.production_id:
+            parts.append(self.production.title)
+        return " ".join(parts)
+
+
+class AwardMention(SluggedModel, DatedMixin, CitedClaim):
+    """An IC named in an awards context: Michaela Coel dedicating her 2021
+    BAFTA to Ita O'Brien is the model case."""
+
+    slug_source = "slug_text"
+
+    kind = models.CharField(
+        max_length=20, choices=AwardMentionKind.choices, db_index=True
+    )
+    speaker = models.ForeignKey(
+        Person,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="award_mentions_made",
+    )
+    coordinator = models.ForeignKey(
+        Person,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="award_mentions_received",
+        help_text="The IC named; empty for a general call for a category.",
+    )
+    award_body = models.ForeignKey(
+        Organization,
+        on_delete=models.PROTECT,
+        related_name="award_mentions",
+        limit_choices_to={"kind__in": AWARD_BODY_KINDS},
+    )
+    outcome = models.ForeignKey(
+        AwardOutcome,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="mentions",
+    )
+    production = models.ForeignKey(
+        Production,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="award_mentions",
+    )
+    quote = models.TextField(blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ("-date", "id")
+
+    def __str__(self):
+        who = self.speaker or "Someone"
+        to = f" - {self.coordinator}" if self.coordinator else ""
+        return f"{who}: {self.get_kind_display()} ({self.award_body}){to}"
+
+    def clean(self):
+        if (
+            self.outcome_id
+            and self.award_body_id
+            and self.outcome.category.award_body_id != self.award_body_id
+        ):
+            raise ValidationError(
+                {"award_body": "The outcome belongs to a different award body."}
+            )
+
+    @property
+    def slug_text(self) -> str:
+        parts = [
+            self.speaker.name if self.speaker_id else "",
+            self.get_kind_display(),
+            self.coordinator.name if self.coordinator_id else "",
+            str(self.date.year) if self.date else "",
+        ]
+        return " ".join(p for p in parts if p)
+
+    @property
+    def year(self) -> int | None:
+        return self.date.year if self.date else None

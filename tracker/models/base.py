@@ -1,0 +1,133 @@
+"""Building blocks shared by the tracker's models."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.text import slugify
+
+from tracker.choices import DatePrecision
+
+# The first commercial film screenings were in 1888; nothing the tracker
+# covers can predate them, and a year past 2100 is a typing error.
+EARLIEST_YEAR = 1888
+LATEST_YEAR = 2100
+YEAR_VALIDATORS = [MinValueValidator(EARLIEST_YEAR), MaxValueValidator(LATEST_YEAR)]
+
+
+def year_in_range(field: str) -> models.Q:
+    """A Q object for a CheckConstraint keeping a nullable year plausible."""
+    return models.Q(**{f"{field}__isnull": True}) | models.Q(
+        **{f"{field}__gte": EARLIEST_YEAR, f"{field}__lte": LATEST_YEAR}
+    )
+
+
+class AliasListFormField(forms.CharField):
+    """Aliases edited as one per line, stored as a JSON list."""
+
+    widget = forms.Textarea(attrs={"rows": 3})
+
+    def prepare_value(self, value):
+        if isinstance(value, list):
+            return "\n".join(value)
+        return value
+
+    def to_python(self, value):
+        if isinstance(value, list):
+            lines = value
+        else:
+            lines = (super().to_python(value) or "").splitlines()
+        seen, aliases = set(), []
+        for line in (item.strip() for item in lines):
+            if line and line.casefold() not in seen:
+                seen.add(line.casefold())
+                aliases.append(line)
+        return aliases
+
+
+def validate_aliases(value):
+    if not isinstance(value, list) or not all(
+        isinstance(item, str) and item.strip() for item in value
+    ):
+        raise ValidationError("Aliases must be a list of non-empty names.")
+
+
+class AliasListField(models.JSONField):
+    """Other names a person, production or organization goes by: the news
+    matcher looks for each of them."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("default", list)
+        kwargs.setdefault("blank", True)
+        kwargs.setdefault("validators", [validate_aliases])
+        super().__init__(*args, **kwargs)
+
+    def deconstruct(self):
+        name, path, args, kwargs = super().deconstruct()
+        kwargs.pop("validators", None)
+        return name, path, args, kwargs
+
+    def formfield(self, **kwargs):
+        return models.Field.formfield(
+            self, form_class=AliasListFormField, required=False, **kwargs
+        )
+
+
+class TimeStampedModel(models.Model):
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class SluggedModel(TimeStampedModel):
+    """A record with a public URL. The slug is derived from `slug_source`
+    once and then kept, so shared links never break when a name is fixed."""
+
+    slug_source = "name"
+    slug = models.SlugField(max_length=120, unique=True, allow_unicode=False)
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = self._unique_slug()
+        super().save(*args, **kwargs)
+
+    def _unique_slug(self) -> str:
+        base = slugify(str(getattr(self, self.slug_source)))[:100] or "record"
+        manager = type(self)._default_manager
+        slug, n = base, 2
+        while manager.filter(slug=slug).exclude(pk=self.pk).exists():
+            slug, n = f"{base}-{n}", n + 1
+        return slug
+
+
+class DatedMixin(models.Model):
+    """When something was said or happened, as precisely as the source says."""
+
+    date = models.DateField(
+        null=True,
+        blank=True,
+        db_index=True,
+        help_text="For a month or a year only, enter its first day and set "
+        "the precision.",
+    )
+    date_precision = models.CharField(
+        max_length=8, choices=DatePrecision.choices, default=DatePrecision.DAY
+    )
+
+    class Meta:
+        abstract = True
+
+    @property
+    def date_display(self) -> str:
+        if self.date is None:
+            return "undated"
+        if self.date_precision == DatePrecision.YEAR:
+            return f"{self.date:%Y}"
+        if self.date_precision == DatePrecision.MONTH:
+            return f"{self.date:%B %Y}"
+        return f"{self.date:%-d %B %Y}"

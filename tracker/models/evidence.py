@@ -1,0 +1,136 @@
+"""What people and institutions say and do about ICs: statements,
+policies and industry statistics."""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+from tracker.choices import PolicyStatus, Stance, StatisticUnit
+
+from .base import YEAR_VALIDATORS, DatedMixin, SluggedModel, year_in_range
+from .entities import Organization, Person, Production
+from .sources import CitedClaim
+
+
+class Statement(SluggedModel, DatedMixin, CitedClaim):
+    slug_source = "slug_text"
+
+    speaker = models.ForeignKey(
+        Person, on_delete=models.PROTECT, related_name="statements"
+    )
+    production = models.ForeignKey(
+        Production,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="statements",
+        help_text="The production the statement is about, if any.",
+    )
+    about_coordinator = models.ForeignKey(
+        Person,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="statements_about",
+        help_text="The IC the statement names, if any.",
+    )
+    quote = models.TextField()
+    stance = models.CharField(max_length=12, choices=Stance.choices, db_index=True)
+    venue = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="Where it was said, e.g. an interview with The New York "
+        "Times Magazine.",
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ("-date", "id")
+
+    def __str__(self):
+        return f"{self.speaker} ({self.get_stance_display()}): {self.quote[:60]}"
+
+    @property
+    def slug_text(self) -> str:
+        year = str(self.date.year) if self.date else ""
+        return f"{self.speaker.name} {self.stance} {year} {self.quote[:40]}"
+
+
+class Policy(SluggedModel, CitedClaim):
+    slug_source = "slug_text"
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="policies"
+    )
+    title = models.CharField(max_length=200)
+    scope = models.TextField(help_text="What the policy covers, e.g. all sets.")
+    status = models.CharField(
+        max_length=12, choices=PolicyStatus.choices, db_index=True
+    )
+    effective_on = models.DateField(null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ("organization__name", "title")
+        verbose_name_plural = "policies"
+
+    def __str__(self):
+        return f"{self.organization}: {self.title}"
+
+    @property
+    def slug_text(self) -> str:
+        return f"{self.organization.name} {self.title}"
+
+
+class IndustryStatistic(SluggedModel, CitedClaim):
+    slug_source = "metric"
+
+    publishers = models.ManyToManyField(
+        Organization, related_name="statistics", help_text="Who published it."
+    )
+    report = models.CharField(max_length=300, blank=True)
+    metric = models.CharField(max_length=300)
+    value = models.DecimalField(max_digits=14, decimal_places=2)
+    unit = models.CharField(max_length=10, choices=StatisticUnit.choices)
+    sample = models.CharField(
+        max_length=300,
+        help_text="What it covers, e.g. the 250 highest-grossing films of 2023.",
+    )
+    year = models.PositiveSmallIntegerField(
+        db_index=True, validators=YEAR_VALIDATORS, help_text="The year measured."
+    )
+    quoted_wording = models.TextField(
+        help_text="The exact wording, so the figure is never quoted out of context."
+    )
+
+    history = HistoricalRecords(m2m_fields=[publishers])
+
+    class Meta:
+        ordering = ("-year", "metric")
+        constraints = [
+            models.CheckConstraint(
+                condition=year_in_range("year"), name="statistic_year_plausible"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(value__gte=0), name="statistic_value_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(unit=StatisticUnit.PERCENT)
+                | models.Q(value__lte=100),
+                name="statistic_percent_at_most_100",
+                violation_error_message="A percentage cannot exceed 100.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.metric}: {self.value} {self.get_unit_display()} ({self.year})"
+
+    def clean(self):
+        if (
+            self.unit == StatisticUnit.PERCENT
+            and self.value is not None
+            and not (0 <= self.value <= 100)
+        ):
+            raise ValidationError({"value": "A percentage lies between 0 and 100."})

@@ -57,6 +57,7 @@ class CitedFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         abstract = True
+        skip_postgeneration_save = True
 
     @factory.post_generation
     def cite(obj, create, extracted, **kwargs):
@@ -141,7 +142,6 @@ class PolicyFactory(CitedFactory):
 class IndustryStatisticFactory(CitedFactory):
     class Meta:
         model = models.IndustryStatistic
-        skip_postgeneration_save = True
 
     metric = factory.Sequence(lambda n: f"Share of films measured ({n})")
     value = 42

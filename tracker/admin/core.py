@@ -6,6 +6,7 @@ from django.contrib.contenttypes.admin import (
     GenericTabularInline,
 )
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.db.models import Count
 from django.utils.html import format_html, format_html_join
 from import_export.admin import ImportExportModelAdmin
@@ -71,6 +72,7 @@ class TrackerAdmin(SimpleHistoryAdmin):
 
     save_on_top = True
     readonly_fields = ("created_at", "updated_at")
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
 
 def citation_count(obj) -> int:

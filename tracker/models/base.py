@@ -86,7 +86,12 @@ class SluggedModel(TimeStampedModel):
     once and then kept, so shared links never break when a name is fixed."""
 
     slug_source = "name"
-    slug = models.SlugField(max_length=120, unique=True, allow_unicode=False)
+    slug = models.SlugField(
+        max_length=120,
+        unique=True,
+        blank=True,
+        help_text="Used in public URLs; derived from the name when left empty.",
+    )
 
     class Meta:
         abstract = True

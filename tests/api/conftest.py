@@ -1,0 +1,44 @@
+import pytest
+from django.core.cache import cache
+from rest_framework.test import APIClient
+
+from tests import factories
+from tracker.models import ApiToken
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    # Throttle counters and the cached summary live in the cache.
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def api(db):
+    return APIClient()
+
+
+@pytest.fixture
+def token_client(db):
+    """A client factory authenticating with a real API token."""
+
+    def make(user):
+        _, key = ApiToken.issue(user)
+        client = APIClient()
+        client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+        return client
+
+    return make
+
+
+@pytest.fixture
+def demo(db):
+    from tracker.demo import demo_data_load
+
+    demo_data_load()
+
+
+@pytest.fixture
+def user(db):
+    return factories.UserFactory(username="reader")

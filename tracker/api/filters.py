@@ -1,0 +1,308 @@
+"""FilterSets of the public API. They are strict: an unknown parameter or
+a value that does not parse is a 400 naming the parameter, never a
+silently unfiltered answer a researcher might quote."""
+
+import django_filters as df
+from django.core.exceptions import ValidationError
+from django.db.models import Exists, OuterRef
+from django.forms.utils import ErrorDict, ErrorList
+
+from tracker import choices
+from tracker.models import (
+    AwardCategory,
+    AwardMention,
+    AwardOutcome,
+    Campaign,
+    Credit,
+    IndustryStatistic,
+    Organization,
+    Person,
+    Policy,
+    Production,
+    Source,
+    Statement,
+)
+from tracker.search import search_filter
+
+# Parameters read by pagination and content negotiation, not by filters.
+PASSTHROUGH_PARAMETERS = frozenset({"page", "page_size", "format"})
+
+
+def _slug_filter(queryset, field_name: str, help_text: str, **kwargs):
+    return df.ModelChoiceFilter(
+        queryset=queryset,
+        field_name=field_name,
+        to_field_name="slug",
+        help_text=help_text,
+        **kwargs,
+    )
+
+
+def _year_filter(field_name: str, lookup: str, help_text: str):
+    return df.NumberFilter(
+        field_name=field_name, lookup_expr=lookup, help_text=help_text
+    )
+
+
+class StrictFilterSet(df.FilterSet):
+    search = df.CharFilter(
+        method="filter_search",
+        help_text="Words to look for, accents and case ignored; every word must match.",
+    )
+
+    def unknown_parameters(self) -> list[str]:
+        return sorted(
+            key
+            for key in self.data
+            if key not in self.filters and key not in PASSTHROUGH_PARAMETERS
+        )
+
+    def is_valid(self):
+        return not self.unknown_parameters() and super().is_valid()
+
+    @property
+    def errors(self):
+        errors = ErrorDict(self.form.errors)
+        allowed = ", ".join(sorted({*self.filters, *PASSTHROUGH_PARAMETERS}))
+        for key in self.unknown_parameters():
+            errors[key] = ErrorList(
+                [
+                    ValidationError(
+                        f"Unknown parameter. Known ones: {allowed}.",
+                        code="unknown_parameter",
+                    )
+                ]
+            )
+        return errors
+
+    def filter_search(self, queryset, name, value):
+        return search_filter(queryset, value)
+
+
+def ordering(*fields: str) -> df.OrderingFilter:
+    return df.OrderingFilter(
+        fields=fields,
+        help_text="Sort by one of the listed fields; prefix with - to reverse.",
+    )
+
+
+class ProductionFilter(StrictFilterSet):
+    ic_status = df.ChoiceFilter(
+        choices=choices.ICStatus.choices, help_text="Whether it used an IC."
+    )
+    ic_evidence = df.ChoiceFilter(
+        choices=choices.ICEvidence.choices,
+        help_text="The kind of evidence for its IC status.",
+    )
+    kind = df.ChoiceFilter(
+        choices=choices.ProductionKind.choices, help_text="Film or series."
+    )
+    year_min = _year_filter("start_year", "gte", "Started in this year or later.")
+    year_max = _year_filter("start_year", "lte", "Started in this year or earlier.")
+    network = _slug_filter(
+        Organization.objects.all(), "network", "The network's or streamer's slug."
+    )
+    studio = _slug_filter(Organization.objects.all(), "studio", "The studio's slug.")
+    coordinator = _slug_filter(
+        Person.objects.all(),
+        "credits__person",
+        "The slug of an IC credited on it.",
+        method="filter_coordinator",
+    )
+    ordering = ordering("title", "start_year", "ic_status")
+
+    class Meta:
+        model = Production
+        fields = ()
+
+    def filter_coordinator(self, queryset, name, person):
+        return queryset.filter(
+            Exists(
+                Credit.objects.filter(
+                    production=OuterRef("pk"),
+                    person=person,
+                    role__in=choices.IC_ROLES,
+                )
+            )
+        )
+
+
+class PersonFilter(StrictFilterSet):
+    role = df.ChoiceFilter(
+        choices=choices.CreditRole.choices,
+        method="filter_role",
+        help_text="Only people holding a credit in this role.",
+    )
+    ordering = ordering("name")
+
+    class Meta:
+        model = Person
+        fields = ()
+
+    def filter_role(self, queryset, name, role):
+        return queryset.filter(
+            Exists(Credit.objects.filter(person=OuterRef("pk"), role=role))
+        )
+
+
+class OrganizationFilter(StrictFilterSet):
+    kind = df.ChoiceFilter(
+        choices=choices.OrganizationKind.choices,
+        help_text="Studio, network, award body...",
+    )
+    ordering = ordering("name")
+
+    class Meta:
+        model = Organization
+        fields = ()
+
+
+class SourceFilter(StrictFilterSet):
+    kind = df.ChoiceFilter(
+        choices=choices.SourceKind.choices, help_text="Article, speech, report..."
+    )
+    publisher = df.CharFilter(
+        lookup_expr="iexact", help_text="The publisher's name, case ignored."
+    )
+    published_after = df.DateFilter(
+        field_name="published_on",
+        lookup_expr="gte",
+        help_text="Published on this date (YYYY-MM-DD) or later.",
+    )
+    published_before = df.DateFilter(
+        field_name="published_on",
+        lookup_expr="lte",
+        help_text="Published on this date (YYYY-MM-DD) or earlier.",
+    )
+    ordering = ordering("published_on", "title")
+
+    class Meta:
+        model = Source
+        fields = ()
+
+
+class AwardCategoryFilter(StrictFilterSet):
+    body = _slug_filter(
+        Organization.objects.all(), "award_body", "The award body's slug."
+    )
+    status = df.ChoiceFilter(
+        choices=choices.AwardCategoryStatus.choices,
+        help_text="Existing, proposed or newly introduced.",
+    )
+    is_intimacy_coordination = df.BooleanFilter(
+        help_text="true for categories that would honour ICs."
+    )
+    ordering = ordering("name", "year_introduced")
+
+    class Meta:
+        model = AwardCategory
+        fields = ()
+
+
+class AwardOutcomeFilter(StrictFilterSet):
+    body = _slug_filter(
+        Organization.objects.all(), "category__award_body", "The award body's slug."
+    )
+    category = _slug_filter(
+        AwardCategory.objects.all(), "category", "The award category's slug."
+    )
+    year = df.NumberFilter(field_name="ceremony_year", help_text="The ceremony year.")
+    result = df.ChoiceFilter(
+        choices=choices.AwardResult.choices, help_text="Won or nominated."
+    )
+    production = _slug_filter(
+        Production.objects.all(), "production", "The production's slug."
+    )
+    person = _slug_filter(Person.objects.all(), "people", "A person's slug.")
+    ordering = ordering("ceremony_year")
+
+    class Meta:
+        model = AwardOutcome
+        fields = ()
+
+
+class AwardMentionFilter(StrictFilterSet):
+    coordinator = _slug_filter(
+        Person.objects.all(), "coordinator", "The slug of the IC named."
+    )
+    speaker = _slug_filter(
+        Person.objects.all(), "speaker", "The slug of who named the IC."
+    )
+    body = _slug_filter(
+        Organization.objects.all(), "award_body", "The award body's slug."
+    )
+    year = df.NumberFilter(field_name="date__year", help_text="The year it happened.")
+    kind = df.ChoiceFilter(
+        choices=choices.AwardMentionKind.choices,
+        help_text="Dedication, thanks, nomination or call for a category.",
+    )
+    production = _slug_filter(
+        Production.objects.all(), "production", "The production's slug."
+    )
+    ordering = ordering("date")
+
+    class Meta:
+        model = AwardMention
+        fields = ()
+
+
+class StatementFilter(StrictFilterSet):
+    stance = df.ChoiceFilter(
+        choices=choices.Stance.choices, help_text="For, against or neutral."
+    )
+    speaker = _slug_filter(Person.objects.all(), "speaker", "The speaker's slug.")
+    coordinator = _slug_filter(
+        Person.objects.all(), "about_coordinator", "The slug of the IC it names."
+    )
+    production = _slug_filter(
+        Production.objects.all(), "production", "The production's slug."
+    )
+    year = df.NumberFilter(field_name="date__year", help_text="The year it was said.")
+    ordering = ordering("date")
+
+    class Meta:
+        model = Statement
+        fields = ()
+
+
+class PolicyFilter(StrictFilterSet):
+    organization = _slug_filter(
+        Organization.objects.all(), "organization", "The organization's slug."
+    )
+    status = df.ChoiceFilter(
+        choices=choices.PolicyStatus.choices, help_text="Mandated or recommended."
+    )
+    ordering = ordering("effective_on", "title")
+
+    class Meta:
+        model = Policy
+        fields = ()
+
+
+class IndustryStatisticFilter(StrictFilterSet):
+    year = df.NumberFilter(help_text="The year measured.")
+    unit = df.ChoiceFilter(
+        choices=choices.StatisticUnit.choices, help_text="The figure's unit."
+    )
+    publisher = _slug_filter(
+        Organization.objects.all(), "publishers", "A publisher's slug."
+    )
+    ordering = ordering("year", "metric")
+
+    class Meta:
+        model = IndustryStatistic
+        fields = ()
+
+
+class CampaignFilter(StrictFilterSet):
+    body = _slug_filter(
+        Organization.objects.all(), "target_body", "The award body's slug."
+    )
+    status = df.ChoiceFilter(
+        choices=choices.CampaignStatus.choices, help_text="How far it has got."
+    )
+    ordering = ordering("name", "status")
+
+    class Meta:
+        model = Campaign
+        fields = ()

@@ -1,0 +1,16 @@
+from rest_framework import permissions
+
+
+class StaffModelPermissions(permissions.DjangoModelPermissions):
+    """Anyone reads; a write needs an authenticated staff member holding the
+    model's add, change or delete permission."""
+
+    authenticated_users_only = False
+
+    def has_permission(self, request, view):
+        if request.method in permissions.SAFE_METHODS:
+            return True
+        user = request.user
+        if not (user and user.is_authenticated and user.is_staff):
+            return False
+        return super().has_permission(request, view)

@@ -1,0 +1,477 @@
+"""Read serializers of the public API (one per resource) and the write
+serializers staff use. Reads that run on every list row are written out
+by hand in `to_representation`: the declared fields still describe the
+payload for the OpenAPI schema."""
+
+from django.db import models
+from rest_framework import serializers
+
+from tracker.choices import CitationStance
+from tracker.models import (
+    AwardCategory,
+    AwardMention,
+    AwardOutcome,
+    Campaign,
+    CitedClaim,
+    IndustryStatistic,
+    Organization,
+    Person,
+    Policy,
+    Production,
+    Source,
+    Statement,
+)
+
+
+def _iso(value):
+    return value.isoformat() if value is not None else None
+
+
+def _ref(obj, label: str = "name") -> dict | None:
+    if obj is None:
+        return None
+    return {"slug": obj.slug, label: getattr(obj, label)}
+
+
+class RefSerializer(serializers.Serializer):
+    slug = serializers.SlugField(help_text="Look the record up by this slug.")
+    name = serializers.CharField(help_text="Its name.")
+
+    def to_representation(self, instance):
+        return _ref(instance)
+
+
+class ProductionRefSerializer(serializers.Serializer):
+    slug = serializers.SlugField(help_text="The production's slug.")
+    title = serializers.CharField(help_text="Its title.")
+
+    def to_representation(self, instance):
+        return _ref(instance, "title")
+
+
+class CitationSerializer(serializers.Serializer):
+    """One source backing (or disputing) the claim, with the passage."""
+
+    source = serializers.SlugField(help_text="The source's slug.")
+    url = serializers.CharField(help_text="Where to read the source.")
+    title = serializers.CharField(help_text="The source's title.")
+    publisher = serializers.CharField(help_text="Who published it.")
+    date = serializers.DateField(
+        allow_null=True, help_text="When it was published, if known."
+    )
+    stance = serializers.ChoiceField(
+        choices=CitationStance.choices,
+        help_text="Whether the source supports or disputes the claim.",
+    )
+    quote = serializers.CharField(help_text="The passage that says it.")
+    locator = serializers.CharField(help_text="Page, paragraph or timestamp.")
+
+    def to_representation(self, citation):
+        return citation_data(citation)
+
+
+def citation_data(citation) -> dict:
+    source = citation.source
+    return {
+        "source": source.slug,
+        "url": source.url,
+        "title": source.title,
+        "publisher": source.publisher,
+        "date": _iso(source.published_on),
+        "stance": citation.stance,
+        "quote": citation.quote,
+        "locator": citation.locator,
+    }
+
+
+def citations_field():
+    return CitationSerializer(
+        source="citation_list",
+        many=True,
+        read_only=True,
+        help_text="The sources of the claim, inline.",
+    )
+
+
+def _citations(obj) -> list[dict]:
+    return [citation_data(c) for c in obj.citation_list]
+
+
+class CoordinatorSerializer(serializers.Serializer):
+    slug = serializers.SlugField(help_text="The coordinator's slug.")
+    name = serializers.CharField(help_text="The coordinator's name.")
+    role = serializers.CharField(help_text="Their credited role.")
+
+
+class ProductionSerializer(serializers.ModelSerializer):
+    studio = RefSerializer(allow_null=True, help_text="The studio, if known.")
+    network = RefSerializer(
+        allow_null=True, help_text="The network or streamer that carried it."
+    )
+    ic_evidence_strength = serializers.CharField(
+        help_text="strong, moderate, weak or none: the grade of ic_evidence."
+    )
+    coordinators = CoordinatorSerializer(
+        many=True, help_text="The intimacy coordinators credited on it."
+    )
+    citations = citations_field()
+
+    class Meta:
+        model = Production
+        fields = (
+            "slug",
+            "title",
+            "kind",
+            "start_year",
+            "end_year",
+            "aliases",
+            "studio",
+            "network",
+            "ic_status",
+            "ic_evidence",
+            "ic_evidence_strength",
+            "ic_notes",
+            "coordinators",
+            "imdb_id",
+            "wikidata_qid",
+            "tmdb_id",
+            "citations",
+        )
+        read_only_fields = fields
+
+    def to_representation(self, p):
+        return {
+            "slug": p.slug,
+            "title": p.title,
+            "kind": p.kind,
+            "start_year": p.start_year,
+            "end_year": p.end_year,
+            "aliases": p.aliases,
+            "studio": _ref(p.studio),
+            "network": _ref(p.network),
+            "ic_status": p.ic_status,
+            "ic_evidence": p.ic_evidence,
+            "ic_evidence_strength": str(p.ic_evidence_strength),
+            "ic_notes": p.ic_notes,
+            "coordinators": [
+                {"slug": c.person.slug, "name": c.person.name, "role": c.role}
+                for c in p.ic_credits
+            ],
+            "imdb_id": p.imdb_id,
+            "wikidata_qid": p.wikidata_qid,
+            "tmdb_id": p.tmdb_id,
+            "citations": _citations(p),
+        }
+
+
+class PersonCreditSerializer(serializers.Serializer):
+    production = ProductionRefSerializer(help_text="The production.")
+    role = serializers.CharField(help_text="The role they were credited for.")
+    note = serializers.CharField(help_text="A note on the credit.")
+
+
+class PersonSerializer(serializers.ModelSerializer):
+    credits = PersonCreditSerializer(
+        many=True, help_text="Their credits on productions the tracker holds."
+    )
+
+    class Meta:
+        model = Person
+        fields = (
+            "slug",
+            "name",
+            "aliases",
+            "description",
+            "imdb_id",
+            "wikidata_qid",
+            "tmdb_id",
+            "credits",
+        )
+        read_only_fields = fields
+
+    def to_representation(self, person):
+        return {
+            "slug": person.slug,
+            "name": person.name,
+            "aliases": person.aliases,
+            "description": person.description,
+            "imdb_id": person.imdb_id,
+            "wikidata_qid": person.wikidata_qid,
+            "tmdb_id": person.tmdb_id,
+            "credits": [
+                {
+                    "production": _ref(c.production, "title"),
+                    "role": c.role,
+                    "note": c.note,
+                }
+                for c in person.credit_list
+            ],
+        }
+
+
+class OrganizationSerializer(serializers.ModelSerializer):
+    parent = RefSerializer(allow_null=True, help_text="The parent organization.")
+
+    class Meta:
+        model = Organization
+        fields = ("slug", "name", "kind", "aliases", "website", "parent", "description")
+        read_only_fields = fields
+
+
+class SourceSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Source
+        fields = ("slug", "url", "title", "publisher", "published_on", "kind", "notes")
+        read_only_fields = fields
+
+
+class AwardCategorySerializer(serializers.ModelSerializer):
+    award_body = RefSerializer(help_text="The award body the category is at.")
+    citations = citations_field()
+
+    class Meta:
+        model = AwardCategory
+        fields = (
+            "slug",
+            "name",
+            "award_body",
+            "status",
+            "year_introduced",
+            "is_intimacy_coordination",
+            "description",
+            "citations",
+        )
+        read_only_fields = fields
+
+
+class AwardOutcomeSerializer(serializers.ModelSerializer):
+    category = RefSerializer(help_text="The award category.")
+    award_body = RefSerializer(
+        source="category.award_body", help_text="The category's award body."
+    )
+    production = ProductionRefSerializer(
+        allow_null=True, help_text="The production honoured."
+    )
+    people = RefSerializer(many=True, help_text="The people honoured.")
+    citations = citations_field()
+
+    class Meta:
+        model = AwardOutcome
+        fields = (
+            "slug",
+            "category",
+            "award_body",
+            "ceremony_year",
+            "result",
+            "production",
+            "people",
+            "citations",
+        )
+        read_only_fields = fields
+
+
+class AwardMentionSerializer(serializers.ModelSerializer):
+    speaker = RefSerializer(allow_null=True, help_text="Who named the IC.")
+    coordinator = RefSerializer(
+        allow_null=True, help_text="The IC named; null for a call for a category."
+    )
+    award_body = RefSerializer(help_text="The award body.")
+    outcome = serializers.SlugRelatedField(
+        slug_field="slug",
+        read_only=True,
+        allow_null=True,
+        help_text="The award outcome it came with, if any.",
+    )
+    production = ProductionRefSerializer(
+        allow_null=True, help_text="The production concerned, if any."
+    )
+    year = serializers.IntegerField(allow_null=True, help_text="The year of date.")
+    citations = citations_field()
+
+    class Meta:
+        model = AwardMention
+        fields = (
+            "slug",
+            "kind",
+            "date",
+            "date_precision",
+            "year",
+            "speaker",
+            "coordinator",
+            "award_body",
+            "outcome",
+            "production",
+            "quote",
+            "citations",
+        )
+        read_only_fields = fields
+
+
+class StatementSerializer(serializers.ModelSerializer):
+    speaker = RefSerializer(help_text="Who said it.")
+    production = ProductionRefSerializer(
+        allow_null=True, help_text="The production it is about, if any."
+    )
+    about_coordinator = RefSerializer(
+        allow_null=True, help_text="The IC it names, if any."
+    )
+    citations = citations_field()
+
+    class Meta:
+        model = Statement
+        fields = (
+            "slug",
+            "speaker",
+            "stance",
+            "quote",
+            "venue",
+            "date",
+            "date_precision",
+            "production",
+            "about_coordinator",
+            "citations",
+        )
+        read_only_fields = fields
+
+
+class PolicySerializer(serializers.ModelSerializer):
+    organization = RefSerializer(help_text="Who set the policy.")
+    citations = citations_field()
+
+    class Meta:
+        model = Policy
+        fields = (
+            "slug",
+            "organization",
+            "title",
+            "scope",
+            "status",
+            "effective_on",
+            "citations",
+        )
+        read_only_fields = fields
+
+
+class IndustryStatisticSerializer(serializers.ModelSerializer):
+    publishers = RefSerializer(many=True, help_text="Who published it.")
+    citations = citations_field()
+
+    class Meta:
+        model = IndustryStatistic
+        fields = (
+            "slug",
+            "metric",
+            "value",
+            "unit",
+            "sample",
+            "year",
+            "report",
+            "quoted_wording",
+            "publishers",
+            "citations",
+        )
+        read_only_fields = fields
+
+
+class MilestoneSerializer(serializers.Serializer):
+    date = serializers.DateField(allow_null=True, help_text="When it happened.")
+    date_precision = serializers.CharField(help_text="day, month or year.")
+    title = serializers.CharField(help_text="What happened.")
+    description = serializers.CharField(help_text="More about it.")
+    citations = citations_field()
+
+
+class CampaignSerializer(serializers.ModelSerializer):
+    target_body = RefSerializer(help_text="The award body lobbied.")
+    proposed_category = RefSerializer(
+        allow_null=True, help_text="The category the campaign asks for."
+    )
+    precedents = RefSerializer(
+        many=True, help_text="Categories won by similar campaigns."
+    )
+    milestones = MilestoneSerializer(
+        source="milestone_list", many=True, help_text="Its milestones, by date."
+    )
+
+    class Meta:
+        model = Campaign
+        fields = (
+            "slug",
+            "name",
+            "target_body",
+            "proposed_category",
+            "status",
+            "summary",
+            "precedents",
+            "milestones",
+        )
+        read_only_fields = fields
+
+
+# --- Writes ------------------------------------------------------------------
+
+
+class SlugRelatedField(serializers.SlugRelatedField):
+    """Related records are named by slug in writes, as in reads."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("slug_field", "slug")
+        super().__init__(**kwargs)
+
+
+class CitationInputSerializer(serializers.Serializer):
+    source = SlugRelatedField(
+        queryset=Source.objects.all(), help_text="The slug of the source cited."
+    )
+    stance = serializers.ChoiceField(
+        choices=CitationStance.choices,
+        default=CitationStance.SUPPORTS,
+        help_text="Whether the source supports or disputes the claim.",
+    )
+    quote = serializers.CharField(
+        required=False, allow_blank=True, help_text="The passage that says it."
+    )
+    locator = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=100,
+        help_text="Page, paragraph or timestamp.",
+    )
+
+
+class RecordWriteSerializer(serializers.ModelSerializer):
+    serializer_related_field = SlugRelatedField
+
+    def create(self, validated_data):  # pragma: no cover - views use services
+        raise NotImplementedError("Writes go through tracker.services.records.")
+
+    def update(self, instance, validated_data):  # pragma: no cover
+        raise NotImplementedError("Writes go through tracker.services.records.")
+
+
+_WRITE_EXCLUDE = ("id", "created_at", "updated_at")
+
+
+def write_serializer_for(model: type[models.Model]) -> type[RecordWriteSerializer]:
+    """A ModelSerializer over the model's editable fields; claims also take
+    `citations`, required when the claim is new."""
+    attrs = {
+        "Meta": type(
+            "Meta",
+            (),
+            {
+                "model": model,
+                "exclude": _WRITE_EXCLUDE,
+                "extra_kwargs": {"slug": {"required": False}},
+            },
+        ),
+        "__doc__": f"The fields staff may write on a {model._meta.verbose_name}.",
+    }
+    if issubclass(model, CitedClaim):
+        attrs["citations"] = CitationInputSerializer(
+            many=True,
+            required=False,
+            write_only=True,
+            help_text="Sources to cite; a new claim needs at least one.",
+        )
+    return type(f"{model.__name__}WriteSerializer", (RecordWriteSerializer,), attrs)

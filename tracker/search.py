@@ -1,0 +1,100 @@
+"""Accent- and case-insensitive search over a few text columns.
+
+On PostgreSQL it is full-text search: the migration `tracker_search`
+creates `tracker_unaccent(text)` (an IMMUTABLE wrapper around the unaccent
+extension, so it may appear in an index) and GIN indexes on the very
+expression `search_document` builds, so the planner uses them. On SQLite
+the same function name is registered in Python and every word must occur
+in the folded text.
+"""
+
+import re
+import unicodedata
+
+from django.db import connections
+from django.db.models import QuerySet
+
+# The columns searched per table; the PostgreSQL migration indexes the same
+# expressions, so a change here needs a migration there.
+SEARCH_COLUMNS = {
+    "tracker_production": ("title", "aliases"),
+    "tracker_person": ("name", "aliases"),
+    "tracker_organization": ("name", "aliases"),
+    "tracker_source": ("title", "publisher"),
+    "tracker_statement": ("quote", "venue"),
+    "tracker_awardmention": ("quote", "slug"),
+    "tracker_policy": ("title", "scope"),
+    "tracker_industrystatistic": ("metric", "report", "quoted_wording"),
+    "tracker_awardcategory": ("name", "description"),
+    "tracker_awardoutcome": ("slug",),
+    "tracker_campaign": ("name", "summary"),
+}
+INDEXED_TABLES = (
+    "tracker_production",
+    "tracker_person",
+    "tracker_organization",
+    "tracker_statement",
+)
+
+_WORD = re.compile(r"[^\W_]+")
+
+
+def fold(text: str | None) -> str | None:
+    """Lower case without accents: 'Ita O’Brien' -> 'ita o’brien'."""
+    if text is None:
+        return None
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
+
+
+def search_words(query: str) -> list[str]:
+    return _WORD.findall(fold(query) or "")[:10]
+
+
+def search_text(table: str, vendor: str) -> str:
+    """The folded text a row is searched in (JSON columns cast to text on
+    PostgreSQL, where coalescing jsonb with '' is a type error)."""
+    cast = "::text" if vendor == "postgresql" else ""
+    parts = " || ' ' || ".join(
+        f'coalesce("{table}"."{column}"{cast}, \'\')'
+        for column in SEARCH_COLUMNS[table]
+    )
+    return f"tracker_unaccent({parts})"
+
+
+def search_document(table: str, vendor: str) -> str:
+    """The SQL expression searched; on PostgreSQL also the indexed one."""
+    text = search_text(table, vendor)
+    if vendor == "postgresql":
+        return f"to_tsvector('simple'::regconfig, {text})"
+    return text
+
+
+def _register_sqlite_function(connection) -> None:
+    connection.ensure_connection()
+    connection.connection.create_function(
+        "tracker_unaccent", 1, fold, deterministic=True
+    )
+
+
+def search_filter(queryset: QuerySet, query: str) -> QuerySet:
+    """Rows whose searched columns contain every word of `query` (as a
+    word prefix on PostgreSQL, as a substring on SQLite)."""
+    words = search_words(query)
+    if not words:
+        return queryset
+    table = queryset.model._meta.db_table
+    connection = connections[queryset.db]
+    document = search_document(table, connection.vendor)
+    if connection.vendor == "postgresql":
+        tsquery = " & ".join(f"{word}:*" for word in words)
+        return queryset.extra(  # noqa: S610  # nosec B610
+            where=[
+                f"{document} @@ to_tsquery('simple'::regconfig, tracker_unaccent(%s))"
+            ],
+            params=[tsquery],
+        )
+    _register_sqlite_function(connection)
+    return queryset.extra(  # noqa: S610  # nosec B610
+        where=[f"instr({document}, %s) > 0" for _ in words], params=words
+    )

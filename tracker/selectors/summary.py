@@ -1,0 +1,200 @@
+"""The figures the campaign quotes, computed in SQL in a fixed number of
+queries however many records the tracker holds."""
+
+from django.db.models import Count, F, Prefetch, Q
+from django.db.models.functions import Coalesce, ExtractYear
+
+from tracker.choices import AwardCategoryStatus, ICStatus, Stance
+from tracker.models import (
+    AwardCategory,
+    AwardMention,
+    Campaign,
+    CampaignMilestone,
+    Policy,
+    Production,
+    Statement,
+)
+
+_IC_COUNTS = {
+    "used": Count("id", filter=Q(ic_status=ICStatus.USED)),
+    "not_used": Count("id", filter=Q(ic_status=ICStatus.NOT_USED)),
+    "unknown": Count("id", filter=Q(ic_status=ICStatus.UNKNOWN)),
+}
+
+
+def _share_row(row: dict) -> dict:
+    # Unknowns are reported beside the share, never inside its denominator:
+    # a production nobody has checked is not evidence either way.
+    known = row["used"] + row["not_used"]
+    return {
+        "used": row["used"],
+        "not_used": row["not_used"],
+        "unknown": row["unknown"],
+        "known": known,
+        "share": row["used"] / known if known else None,
+    }
+
+
+def _body(slug: str | None, name: str | None) -> dict | None:
+    return {"slug": slug, "name": name} if slug is not None else None
+
+
+def _totals() -> dict:
+    ic = Production.objects.aggregate(productions=Count("id"), **_IC_COUNTS)
+    return {
+        "productions": ic["productions"],
+        "with_ic": ic["used"],
+        "without_ic": ic["not_used"],
+        "unknown_ic": ic["unknown"],
+        "award_mentions": AwardMention.objects.count(),
+        "statements": Statement.objects.count(),
+        "policies": Policy.objects.count(),
+    }
+
+
+def ic_share_by_year() -> list[dict]:
+    """Per start year; productions without a year only count in the totals."""
+    rows = (
+        Production.objects.filter(start_year__isnull=False)
+        .order_by()
+        .values("start_year")
+        .annotate(**_IC_COUNTS)
+        .order_by("start_year")
+    )
+    return [{"year": row["start_year"], **_share_row(row)} for row in rows]
+
+
+def ic_share_by_organization() -> list[dict]:
+    """Per network, or per studio when no network carried the production."""
+    rows = (
+        Production.objects.order_by()
+        .annotate(
+            org_slug=Coalesce(F("network__slug"), F("studio__slug")),
+            org_name=Coalesce(F("network__name"), F("studio__name")),
+        )
+        .values("org_slug", "org_name")
+        .annotate(**_IC_COUNTS)
+    )
+    result = [
+        {"organization": _body(row["org_slug"], row["org_name"]), **_share_row(row)}
+        for row in rows
+    ]
+    result.sort(
+        key=lambda r: (
+            -r["used"],
+            r["organization"] is None,
+            (r["organization"] or {}).get("name", "").casefold(),
+        )
+    )
+    return result
+
+
+def award_mentions_by_body_year() -> list[dict]:
+    rows = (
+        AwardMention.objects.order_by()
+        .annotate(year=ExtractYear("date"))
+        .values("award_body__slug", "award_body__name", "year")
+        .annotate(count=Count("id"))
+        .order_by("award_body__name", F("year").asc(nulls_last=True))
+    )
+    return [
+        {
+            "award_body": _body(row["award_body__slug"], row["award_body__name"]),
+            "year": row["year"],
+            "count": row["count"],
+        }
+        for row in rows
+    ]
+
+
+def statements_by_stance() -> list[dict]:
+    counts = dict(
+        Statement.objects.order_by()
+        .values("stance")
+        .annotate(count=Count("id"))
+        .values_list("stance", "count")
+    )
+    return [
+        {"stance": stance.value, "label": stance.label, "count": counts.get(stance, 0)}
+        for stance in Stance
+    ]
+
+
+def campaigns_by_body() -> list[dict]:
+    campaigns = (
+        Campaign.objects.select_related("target_body", "proposed_category")
+        .prefetch_related(
+            Prefetch(
+                "milestones",
+                queryset=CampaignMilestone.objects.order_by(
+                    F("date").asc(nulls_last=True), "id"
+                ).only("id", "campaign_id", "date", "title"),
+                to_attr="dated_milestones",
+            )
+        )
+        .order_by("target_body__name", "name")
+    )
+    groups: dict[int, dict] = {}
+    for campaign in campaigns:
+        body = campaign.target_body
+        group = groups.setdefault(
+            body.pk,
+            {"award_body": _body(body.slug, body.name), "campaigns": []},
+        )
+        group["campaigns"].append(
+            {
+                "slug": campaign.slug,
+                "name": campaign.name,
+                "status": campaign.status,
+                "status_label": campaign.get_status_display(),
+                "proposed_category": (
+                    campaign.proposed_category.name
+                    if campaign.proposed_category
+                    else None
+                ),
+                "milestones": [
+                    {
+                        "date": m.date.isoformat() if m.date else None,
+                        "title": m.title,
+                    }
+                    for m in campaign.dated_milestones
+                ],
+            }
+        )
+    return list(groups.values())
+
+
+def precedents() -> list[dict]:
+    """Categories won by similar campaigns (linked to a campaign as its
+    precedent) and newly introduced ones such as the Academy's Best Casting."""
+    categories = (
+        AwardCategory.objects.filter(
+            Q(pk__in=Campaign.precedents.through.objects.values("awardcategory_id"))
+            | Q(status=AwardCategoryStatus.INTRODUCED)
+        )
+        .select_related("award_body")
+        .order_by("year_introduced", "award_body__name", "name")
+    )
+    return [
+        {
+            "slug": category.slug,
+            "name": category.name,
+            "award_body": _body(category.award_body.slug, category.award_body.name),
+            "year_introduced": category.year_introduced,
+            "status": category.status,
+        }
+        for category in categories
+    ]
+
+
+def case_summary() -> dict:
+    """Every figure of the case for an IC award, as plain data."""
+    return {
+        "totals": _totals(),
+        "ic_share_by_year": ic_share_by_year(),
+        "ic_share_by_organization": ic_share_by_organization(),
+        "award_mentions_by_body_year": award_mentions_by_body_year(),
+        "statements_by_stance": statements_by_stance(),
+        "campaigns_by_body": campaigns_by_body(),
+        "precedents": precedents(),
+    }

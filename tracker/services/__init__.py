@@ -1,0 +1,1 @@
+"""Writes: keyword-only, typed, atomic; named <thing>_<verb>."""

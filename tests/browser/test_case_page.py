@@ -1,0 +1,98 @@
+import pytest
+
+from tests.browser.conftest import DESKTOP, PHONE, screenshot
+from tracker.demo import demo_data_load
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+CHARTS = 4
+
+
+def charts_drawn(page) -> list[dict]:
+    """What Chart.js actually drew on each canvas."""
+    return page.evaluate(
+        """() => Array.from(document.querySelectorAll("canvas[data-chart-data]"))
+            .map((canvas) => {
+              const chart = window.Chart.getChart(canvas);
+              return {
+                id: canvas.id,
+                width: canvas.width,
+                labels: chart ? chart.data.labels.length : 0,
+                values: chart
+                  ? chart.data.datasets.flatMap((d) => d.data)
+                      .reduce((a, b) => a + b, 0)
+                  : 0,
+              };
+            })"""
+    )
+
+
+def test_the_case_page_draws_its_charts_from_the_demo_data(live_server, page, console):
+    demo_data_load()
+
+    page.goto(f"{live_server.url}/")
+    page.wait_for_selector(f"canvas[data-chart-drawn] >> nth={CHARTS - 1}")
+
+    drawn = charts_drawn(page)
+    assert len(drawn) == CHARTS
+    for chart in drawn:
+        assert chart["width"] > 0, chart
+        assert chart["labels"] > 0, chart
+        assert chart["values"] > 0, chart
+    # The demo's nine productions appear in both production charts.
+    by_id = {chart["id"]: chart for chart in drawn}
+    assert by_id["chart-ic-by-organization"]["values"] == 9
+    # With the charts drawn, their tables fold away but stay one click away.
+    assert page.locator("details.chart__table[open]").count() == 0
+    page.locator("details.chart__table summary").first.click()
+    assert page.locator("details.chart__table[open] table").first.is_visible()
+    assert console.errors == []
+    screenshot(page, "case-desktop")
+
+
+def test_the_case_page_fits_a_phone(live_server, page, console):
+    demo_data_load()
+    page.set_viewport_size(PHONE)
+
+    page.goto(f"{live_server.url}/")
+    page.wait_for_selector(f"canvas[data-chart-drawn] >> nth={CHARTS - 1}")
+
+    # Nothing wider than the screen: no sideways scrolling on a phone.
+    scroll_width = page.evaluate("document.documentElement.scrollWidth")
+    assert scroll_width <= PHONE["width"]
+    assert page.locator("h1").is_visible()
+    assert console.errors == []
+    screenshot(page, "case-phone")
+
+
+def test_keyboard_users_reach_the_content_and_see_focus(live_server, page):
+    demo_data_load()
+    page.goto(f"{live_server.url}/")
+
+    page.keyboard.press("Tab")
+    skip = page.locator(":focus")
+    assert skip.inner_text() == "Skip to content"
+    outline = skip.evaluate("el => getComputedStyle(el).outlineStyle")
+    assert outline != "none"
+    page.keyboard.press("Enter")
+    assert page.evaluate("location.hash") == "#main"
+
+
+def test_detail_pages_render_with_their_sources(live_server, page, console):
+    demo_data_load()
+
+    for path, name in (
+        ("/productions/i-may-destroy-you/", "production"),
+        ("/people/ita-obrien/", "person"),
+        ("/campaigns/oscars-intimacy-coordination/", "campaign"),
+    ):
+        for label, viewport in (("desktop", DESKTOP), ("phone", PHONE)):
+            page.set_viewport_size(viewport)
+            response = page.goto(f"{live_server.url}{path}")
+            assert response.status == 200
+            assert page.locator(".citation").count() > 0
+            assert "The Case for an Oscar for Best Intimacy Coordinator" in (
+                page.locator(".citation__source").first.inner_text()
+            )
+            screenshot(page, f"{name}-{label}")
+    assert console.errors == []

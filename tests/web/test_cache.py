@@ -1,0 +1,53 @@
+import pytest
+from django.core.cache import cache
+
+from tests import factories
+from tracker.web.cache import case_page_invalidate, case_page_key
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def test_the_page_key_is_stable_while_nothing_changes():
+    assert case_page_key() == case_page_key()
+
+
+def test_invalidating_gives_a_new_page_key():
+    before = case_page_key()
+    case_page_invalidate()
+    assert case_page_key() != before
+
+
+@pytest.mark.django_db
+def test_saving_a_tracker_record_gives_a_new_page_key():
+    before = case_page_key()
+    factories.PersonFactory()
+    assert case_page_key() != before
+
+
+@pytest.mark.django_db
+def test_deleting_a_tracker_record_gives_a_new_page_key():
+    person = factories.PersonFactory()
+    before = case_page_key()
+    person.delete()
+    assert case_page_key() != before
+
+
+@pytest.mark.django_db
+def test_changing_a_campaigns_precedents_gives_a_new_page_key():
+    campaign = factories.CampaignFactory()
+    category = factories.AwardCategoryFactory()
+    before = case_page_key()
+    campaign.precedents.add(category)
+    assert case_page_key() != before
+
+
+@pytest.mark.django_db
+def test_saving_a_user_leaves_the_page_key_alone():
+    before = case_page_key()
+    factories.UserFactory()
+    assert case_page_key() == before

@@ -1,0 +1,2 @@
+"""The public, server-rendered pages: the case page and the detail pages
+behind its figures."""

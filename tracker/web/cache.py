@@ -1,0 +1,41 @@
+"""The case page is cached whole; any write to a tracker model bumps a
+version key, so the next request renders it afresh. Bulk writes
+(`QuerySet.update`, `bulk_create`) send no signals, hence the TTL as a
+backstop."""
+
+import uuid
+
+from django.core.cache import cache
+from django.db.models.signals import m2m_changed, post_delete, post_save
+
+VERSION_KEY = "tracker:case:version"
+PAGE_KEY = "tracker:case:page:{version}"
+PAGE_TTL = 60 * 15
+
+
+def case_page_key() -> str:
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        version = uuid.uuid4().hex
+        # add() so two first requests agree on one version.
+        if not cache.add(VERSION_KEY, version, timeout=None):
+            version = cache.get(VERSION_KEY, version)
+    return PAGE_KEY.format(version=version)
+
+
+def case_page_invalidate() -> None:
+    cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
+
+
+def _tracker_data_changed(sender, **kwargs):
+    if sender._meta.app_label == "tracker":
+        case_page_invalidate()
+
+
+def connect_signals() -> None:
+    for name, signal in (
+        ("save", post_save),
+        ("delete", post_delete),
+        ("m2m", m2m_changed),
+    ):
+        signal.connect(_tracker_data_changed, dispatch_uid=f"tracker-case-cache-{name}")

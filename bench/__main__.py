@@ -1,0 +1,193 @@
+"""`make bench`: run the benchmark rows, print one table, write every figure
+to bench/results.json.
+
+    python -m bench [--scale 1] [--rows 1,4] [--repeats 7] [--output PATH]
+                    [--markdown docs/performance.md]
+"""
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+TABLE_START = "<!-- bench:table:start -->"
+TABLE_END = "<!-- bench:table:end -->"
+
+
+def _parse(argv):
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    parser.add_argument(
+        "--scale",
+        type=float,
+        default=1.0,
+        help="data size; 1 = the sizes the performance issue names",
+    )
+    parser.add_argument("--rows", default="", help="comma-separated row numbers")
+    parser.add_argument("--repeats", type=int, default=7, help="timed runs per side")
+    parser.add_argument("--output", default=str(ROOT / "bench" / "results.json"))
+    parser.add_argument(
+        "--markdown", default="", help="a Markdown file whose table to replace"
+    )
+    args = parser.parse_args(argv)
+    if args.scale <= 0:
+        parser.error("--scale must be positive")
+    if args.repeats < 1:
+        parser.error("--repeats must be at least 1")
+    return args
+
+
+def _machine() -> dict:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SHOW server_version")
+        else:
+            cursor.execute("SELECT sqlite_version()")
+        db_version = cursor.fetchone()[0]
+    try:
+        commit = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"],  # noqa: S607
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+            check=False,
+        ).stdout.strip()
+    except OSError:
+        commit = ""
+    return {
+        "platform": platform.platform(),
+        "machine": platform.machine(),
+        "cpus": os.cpu_count(),
+        "python": platform.python_version(),
+        "database": f"{connection.vendor} {db_version}",
+        "commit": commit,
+    }
+
+
+def _table(rows) -> str:
+    header = ("#", "What", "Result", "Goal", "Met")
+    lines = [header] + [
+        (
+            r.number,
+            r.what,
+            r.outcome.summary,
+            r.goal,
+            {True: "yes", False: "NO", None: "n/a"}[r.outcome.met],
+        )
+        for r in rows
+    ]
+    return "\n".join("| " + " | ".join(cells) + " |" for cells in _with_rule(lines))
+
+
+def _with_rule(lines):
+    yield lines[0]
+    yield tuple("---" for _ in lines[0])
+    yield from lines[1:]
+
+
+def _replace_table(path: Path, table: str, machine: dict, scale: float) -> None:
+    text = path.read_text()
+    start, end = text.index(TABLE_START), text.index(TABLE_END)
+    stamp = (
+        f"Scale {scale:g}, {machine['database']}, {machine['cpus']} CPUs, "
+        f"Python {machine['python']}, commit {machine['commit']}, "
+        f"{dt.date.today().isoformat()}."
+    )
+    path.write_text(
+        text[: start + len(TABLE_START)] + f"\n{stamp}\n\n{table}\n" + text[end:]
+    )
+
+
+def _ensure_database() -> None:
+    """Create the PostgreSQL benchmark database on first use, so
+    `DATABASE_URL=.../tracker_bench make bench` needs no manual step."""
+    from django.db import OperationalError, connection
+
+    try:
+        connection.ensure_connection()
+    except OperationalError:
+        if connection.vendor != "postgresql":
+            raise
+        import psycopg
+        from psycopg import sql
+
+        params = connection.get_connection_params()
+        name = params.pop("dbname")
+        params["dbname"] = "postgres"
+        with psycopg.connect(**params, autocommit=True) as admin:
+            admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+        print(f"Created database {name}.")
+
+
+def main(argv=None) -> int:
+    args = _parse(argv)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.bench")
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    import bench.rows  # noqa: F401  (registers the rows)
+    from bench.registry import ROWS, Context
+
+    _ensure_database()
+    call_command("migrate", verbosity=0, interactive=False)
+    # Every run starts from an empty database (settings refuse any database
+    # not named for the benchmarks), so figures never depend on leftovers.
+    call_command("flush", verbosity=0, interactive=False)
+    wanted = [n.strip() for n in args.rows.split(",") if n.strip()] or list(ROWS)
+    unknown = [n for n in wanted if n not in ROWS]
+    if unknown:
+        print(f"Unknown row(s): {', '.join(unknown)}; known: {', '.join(ROWS)}")
+        return 2
+    context = Context(scale=args.scale, repeats=args.repeats)
+    selected = [ROWS[n] for n in wanted]
+    for row in selected:
+        started = time.perf_counter()
+        print(f"-- row {row.number}: {row.what}", flush=True)
+        row.outcome = row.measure(context)
+        print(
+            f"   {row.outcome.summary} ({time.perf_counter() - started:.1f} s)",
+            flush=True,
+        )
+    machine = _machine()
+    table = _table(selected)
+    print()
+    print(table)
+    results = {
+        "when": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "scale": args.scale,
+        "repeats": args.repeats,
+        "machine": machine,
+        "rows": {
+            r.number: {
+                "what": r.what,
+                "against": r.against,
+                "goal": r.goal,
+                "met": r.outcome.met,
+                "summary": r.outcome.summary,
+                "note": r.outcome.note,
+                "figures": r.outcome.figures,
+            }
+            for r in selected
+        },
+    }
+    output = Path(args.output)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(json.dumps(results, indent=2) + "\n")
+    print(f"\nEvery figure: {output}")
+    if args.markdown:
+        _replace_table(Path(args.markdown), table, machine, args.scale)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

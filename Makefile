@@ -1,14 +1,17 @@
 # Two commands for a newcomer: `make run` and `make test`. Everything they
 # need is installed from this project's own files into .venv.
 PYTHON ?= python3
+# Both cores (or all) for the suite; `make test PYTEST_ARGS=...` overrides.
+PYTEST_ARGS ?= -n auto
 VENV := .venv
 BIN := $(VENV)/bin
 PY := $(BIN)/python
 DEPS := $(VENV)/.deps-runtime
 DEV_DEPS := $(VENV)/.deps-dev
+CHROMIUM := var/.chromium
 
 .DEFAULT_GOAL := help
-.PHONY: help run test lint format migrate demo bench bench-smoke load clean
+.PHONY: help run test lint format migrate demo bench bench-smoke load clean var chromium
 
 help:
 	@echo "make run    set up and start web, Celery worker and beat (SQLite, no broker server)"
@@ -29,7 +32,7 @@ $(DEV_DEPS): requirements.txt requirements-dev.txt | $(PY)
 	@touch $(DEPS) $@
 
 var:
-	@mkdir -p var/broker/queue var/broker/control var/broker/processed
+	@mkdir -p var/static var/broker/queue var/broker/control var/broker/processed
 
 migrate: $(DEPS) | var
 	$(PY) manage.py migrate --noinput
@@ -41,11 +44,21 @@ run: migrate | var
 	$(PY) manage.py setup_local --load-demo
 	$(BIN)/honcho -f Procfile.dev start
 
-test: $(DEV_DEPS) | var
+test: $(DEV_DEPS) $(CHROMIUM) | var
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) manage.py makemigrations --check --dry-run
+	$(BIN)/bandit --quiet --recursive tracker config
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# The benchmarks (not part of `make test`): one table, every figure in
+# bench/results.json, the table copied into docs/performance.md.
+bench: $(DEV_DEPS) | var
+	$(PY) -m bench --markdown docs/performance.md $(BENCH_ARGS)
+
+# A tiny run on CI so the suite cannot rot; its figures are never quoted.
+bench-smoke: $(DEV_DEPS) | var
+	$(PY) -m bench --scale 0.002 --repeats 2 --output var/bench-smoke.json
 
 lint: $(DEV_DEPS)
 	$(BIN)/ruff check .
@@ -57,3 +70,16 @@ format: $(DEV_DEPS)
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache
+
+# The browser tests drive Debian's chromium. Installed only where it can be
+# (root with apt-get); elsewhere the browser tests skip with a message, and
+# on CI (TRACKER_REQUIRE_SERVICES=1) a missing chromium fails them.
+chromium: $(CHROMIUM)
+$(CHROMIUM): | var
+	@if [ ! -x /usr/bin/chromium ] && [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		export DEBIAN_FRONTEND=noninteractive; \
+		apt-get install -y --no-install-recommends chromium \
+		|| (apt-get update && apt-get install -y --no-install-recommends chromium) \
+		|| echo "chromium: apt-get install failed; browser tests will skip"; \
+	fi
+	@if [ -x /usr/bin/chromium ]; then touch $@; else echo "chromium: not installed; browser tests will skip"; fi

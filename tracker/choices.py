@@ -138,3 +138,27 @@ class DatePrecision(models.TextChoices):
     DAY = "day", "Day"
     MONTH = "month", "Month"
     YEAR = "year", "Year"
+
+
+class FeedStatus(models.TextChoices):
+    NEVER = "never", "Not checked yet"
+    OK = "ok", "OK"
+    NOT_MODIFIED = "not_modified", "Not modified"
+    ERROR = "error", "Error"
+
+
+class MatchEntityType(models.TextChoices):
+    PRODUCTION = "production", "Production"
+    PERSON = "person", "Person"
+    ORGANIZATION = "organization", "Organization"
+
+
+class MatchField(models.TextChoices):
+    TITLE = "title", "Title"
+    SUMMARY = "summary", "Summary"
+
+
+class ReviewStatus(models.TextChoices):
+    PENDING = "pending", "Pending"
+    APPROVED = "approved", "Approved"
+    REJECTED = "rejected", "Rejected"

@@ -27,6 +27,7 @@ from tracker.models import (
     Source,
     Statement,
 )
+from tracker.news.demo import demo_feeds_load
 
 ARTICLE = {
     "slug": "case-for-an-oscar-for-best-intimacy-coordinator",
@@ -688,4 +689,5 @@ def demo_data_load() -> Loaded:
             )
             cite(milestone, passage)
 
+    loaded.created += demo_feeds_load()
     return loaded

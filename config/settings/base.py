@@ -132,6 +132,50 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
 }
 
+# The public API's defaults; API_ANON_RATE is e.g. "120/min" or "5000/day".
+INSTALLED_APPS += ["drf_spectacular_sidecar"]
+TRACKER_API_ANON_RATE = env("API_ANON_RATE", default="120/min")
+REST_FRAMEWORK |= {
+    "DEFAULT_RENDERER_CLASSES": (
+        "drf_orjson_renderer.renderers.ORJSONRenderer",
+        "tracker.api.renderers.CSVRenderer",
+    ),
+    "DEFAULT_PARSER_CLASSES": ("drf_orjson_renderer.parsers.ORJSONParser",),
+    "DEFAULT_AUTHENTICATION_CLASSES": (
+        "tracker.api.authentication.ApiTokenAuthentication",
+    ),
+    "DEFAULT_PERMISSION_CLASSES": ("tracker.api.permissions.StaffModelPermissions",),
+    "DEFAULT_THROTTLE_CLASSES": ("tracker.api.throttling.AnonymousRateThrottle",),
+    "DEFAULT_PAGINATION_CLASS": "tracker.api.pagination.PageNumber",
+    "DEFAULT_FILTER_BACKENDS": ("django_filters.rest_framework.DjangoFilterBackend",),
+    "EXCEPTION_HANDLER": "tracker.api.exceptions.exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS |= {
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "SourceKindEnum": "tracker.choices.SourceKind",
+        "CitationStanceEnum": "tracker.choices.CitationStance",
+        "OrganizationKindEnum": "tracker.choices.OrganizationKind",
+        "ProductionKindEnum": "tracker.choices.ProductionKind",
+        "CreditRoleEnum": "tracker.choices.CreditRole",
+        "ICStatusEnum": "tracker.choices.ICStatus",
+        "ICEvidenceEnum": "tracker.choices.ICEvidence",
+        "EvidenceStrengthEnum": "tracker.choices.EvidenceStrength",
+        "AwardCategoryStatusEnum": "tracker.choices.AwardCategoryStatus",
+        "AwardResultEnum": "tracker.choices.AwardResult",
+        "AwardMentionKindEnum": "tracker.choices.AwardMentionKind",
+        "StanceEnum": "tracker.choices.Stance",
+        "PolicyStatusEnum": "tracker.choices.PolicyStatus",
+        "StatisticUnitEnum": "tracker.choices.StatisticUnit",
+        "CampaignStatusEnum": "tracker.choices.CampaignStatus",
+        "DatePrecisionEnum": "tracker.choices.DatePrecision",
+    },
+}
+
 CORS_URLS_REGEX = r"^/api/.*$"
 CORS_ALLOW_ALL_ORIGINS = True
 CORS_ALLOW_METHODS = ("GET", "HEAD", "OPTIONS")
@@ -171,3 +215,69 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
 }
+
+# --- Security headers, login lockout, hostile requests -----------------------
+# Appended after the rest so merges with other branches stay line-additive.
+INSTALLED_APPS += ["csp", "axes"]
+# The outage guard goes first so a database error from any view or template
+# becomes a 503; the request guard before anything reads the query string;
+# axes last, as its documentation requires.
+MIDDLEWARE = [
+    "tracker.middleware.DatabaseUnavailableMiddleware",
+    "tracker.middleware.HostileRequestMiddleware",
+    *MIDDLEWARE,
+    "csp.middleware.CSPMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
+    "axes.middleware.AxesMiddleware",
+]
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
+# Nothing in the tracker needs a device or sensor; deny them all to any
+# script that gets in.
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "payment",
+        "usb",
+    )
+}
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+X_FRAME_OPTIONS = "DENY"
+
+# Admin login: after five failures from one address, or for one username,
+# both are refused for an hour even with the right password. Behind a
+# proxy, REMOTE_ADDR must be the client's (gunicorn --forwarded-allow-ips).
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=1.0)
+AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
+AXES_RESET_ON_SUCCESS = True
+AXES_COOLOFF_MESSAGE = (
+    "Too many failed logins: this account and address are locked for an hour. "
+    "Staff can unlock them under Axes > Access attempts."
+)
+
+# A scraper's query string beyond this is refused with 414 before any view.
+TRACKER_MAX_QUERY_STRING = env.int("TRACKER_MAX_QUERY_STRING", default=2048)

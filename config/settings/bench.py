@@ -1,6 +1,8 @@
 """Benchmarks: production-like (DEBUG off) on their own database, so a run
 never touches development data."""
 
+from django.core.exceptions import ImproperlyConfigured
+
 from .base import *  # noqa: F403
 from .base import VAR_DIR, env
 
@@ -10,6 +12,14 @@ ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
 DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'bench.sqlite3'}")
 }
+# A run empties its database first: refuse any database not named for it,
+# so a stray DATABASE_URL can never wipe real data.
+if "bench" not in str(DATABASES["default"]["NAME"]):
+    raise ImproperlyConfigured(
+        "The benchmarks empty their database before each run; point "
+        "DATABASE_URL at a database whose name contains 'bench' "
+        f"(got {DATABASES['default']['NAME']!r})."
+    )
 STORAGES["staticfiles"] = {  # noqa: F405
     "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
 }
@@ -17,3 +27,6 @@ CELERY_TASK_ALWAYS_EAGER = True
 CELERY_BROKER_URL = "memory://"
 CELERY_RESULT_BACKEND = "cache+memory://"
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+ROOT_URLCONF = "bench.urls"
+# The benchmarks are one client asking as fast as it can.
+TRACKER_API_ANON_RATE = None

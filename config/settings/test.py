@@ -4,7 +4,7 @@ from .base import *  # noqa: F403
 from .base import env
 
 DEBUG = False
-SECRET_KEY = "test-only-key-not-secret"  # noqa: S105
+SECRET_KEY = "test-only-key-not-secret"  # noqa: S105  # nosec B105  # pragma: allowlist secret
 ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

@@ -174,17 +174,13 @@ class YearListFilter(admin.SimpleListFilter):
         return queryset
 
 
-STRENGTH_COLOURS = {
-    EvidenceStrength.STRONG: "#1a7f37",
-    EvidenceStrength.MODERATE: "#9a6700",
-    EvidenceStrength.WEAK: "#cf222e",
-    EvidenceStrength.NONE: "#6e7781",
-}
-
-
 @admin.register(Production)
 class ProductionAdmin(ImportExportModelAdmin, CitedAdmin):
     resource_classes = (ProductionResource,)
+
+    class Media:
+        css = {"all": ("tracker/admin/evidence.css",)}
+
     list_display = (
         "title",
         "kind",
@@ -233,8 +229,9 @@ class ProductionAdmin(ImportExportModelAdmin, CitedAdmin):
     def evidence(self, production):
         strength = EvidenceStrength(production.ic_evidence_strength)
         return format_html(
-            '<strong style="color:{}" title="{}">{}</strong>',
-            STRENGTH_COLOURS[strength],
+            # A class, not a style attribute: the CSP forbids inline styles.
+            '<strong class="evidence-{}" title="{}">{}</strong>',
+            strength.value,
             production.get_ic_evidence_display() or "no evidence",
             strength.label,
         )

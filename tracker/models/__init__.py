@@ -2,9 +2,16 @@ from .awards import AwardCategory, AwardMention, AwardOutcome
 from .campaigns import Campaign, CampaignMilestone
 from .entities import Credit, Organization, Person, Production
 from .evidence import IndustryStatistic, Policy, Statement
+from .news import ArticleMatch, ArticleSighting, Feed, NewsArticle
 from .sources import Citation, CitedClaim, Source
+from .tokens import ApiToken
 
 __all__ = (
+    "ApiToken",
+    "ArticleMatch",
+    "ArticleSighting",
+    "Feed",
+    "NewsArticle",
     "AwardCategory",
     "AwardMention",
     "AwardOutcome",

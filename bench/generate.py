@@ -184,7 +184,17 @@ def grow(
         if progress:
             progress(stop - start)
         start = stop
+    if added:
+        refresh_statistics()
     return added
+
+
+def refresh_statistics() -> None:
+    """ANALYZE after a bulk load, as autovacuum would do soon after on a
+    live database: without it the planner estimates the new tables as
+    nearly empty and picks scans that are quadratic in the page size."""
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
 
 
 def generate(scale: float, seed: int = 2026, progress=None) -> Plan:

@@ -5,6 +5,18 @@ import pytest
 from tests import factories
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache: the database rolls back
+    between tests, the local-memory cache (counts, throttles, the case
+    page) would not."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 def services_required() -> bool:
     """On CI a missing service is a failure, never a skip."""
     return os.environ.get("TRACKER_REQUIRE_SERVICES") == "1"

@@ -1,8 +1,49 @@
+"""Page-number pagination whose total count is cached.
+
+`COUNT(*)` reads the whole (filtered) table on every request, so a page
+of a 500k-row list would cost far more than a page of a 10k-row one. The
+count is cached per filtered query and per data version (any write to a
+tracker model changes the version, see tracker/web/cache.py); bulk writes
+that send no signals are covered by a short TTL.
+"""
+
+import hashlib
+
+from django.core.cache import cache
+from django.core.exceptions import EmptyResultSet
+from django.core.paginator import Paginator as DjangoPaginator
+from django.utils.functional import cached_property
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
 
+from tracker.web.cache import data_version
+
+COUNT_TTL = 60
+
+
+class CachedCountPaginator(DjangoPaginator):
+    @cached_property
+    def count(self) -> int:
+        query = getattr(self.object_list, "query", None)
+        if query is None:
+            return super().count
+        try:
+            sql, params = query.sql_with_params()
+        except EmptyResultSet:
+            return 0
+        digest = hashlib.sha256(
+            f"{query.model._meta.label}|{sql}|{params!r}".encode()
+        ).hexdigest()
+        key = f"tracker:count:{data_version()}:{digest}"
+        count = cache.get(key)
+        if count is None:
+            count = super().count
+            cache.set(key, count, COUNT_TTL)
+        return count
+
 
 class PageNumber(PageNumberPagination):
+    django_paginator_class = CachedCountPaginator
     page_size = 25
     page_size_query_param = "page_size"
     page_size_query_description = "Results per page, at most 100 (default 25)."

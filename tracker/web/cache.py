@@ -13,14 +13,20 @@ PAGE_KEY = "tracker:case:page:{version}"
 PAGE_TTL = 60 * 15
 
 
-def case_page_key() -> str:
+def data_version() -> str:
+    """A token that changes whenever tracker data changes; caches of
+    derived values (the case page, list counts) key on it."""
     version = cache.get(VERSION_KEY)
     if version is None:
         version = uuid.uuid4().hex
         # add() so two first requests agree on one version.
         if not cache.add(VERSION_KEY, version, timeout=None):
             version = cache.get(VERSION_KEY, version)
-    return PAGE_KEY.format(version=version)
+    return version
+
+
+def case_page_key() -> str:
+    return PAGE_KEY.format(version=data_version())
 
 
 def case_page_invalidate() -> None:

@@ -436,3 +436,21 @@ def test_dated_at_falls_back_to_when_the_article_was_stored(article, entities):
 
     assert shown.dated_at == undated.created_at
     assert shown.dated_at <= timezone.now()
+
+
+@pytest.mark.parametrize(
+    ("kind", "resource"),
+    (
+        ("production", "productions"),
+        ("person", "people"),
+        ("organization", "organizations"),
+    ),
+)
+def test_a_record_links_to_its_approved_news(api, article, entities, kind, resource):
+    match(article("About it"), entities[kind])
+    match(article("Pending about it"), entities[kind], ReviewStatus.PENDING)
+
+    record = api.get(f"/api/v1/{resource}/{entities[kind].slug}/").json()
+
+    assert record["news"] == f"{NEWS}?entity={kind}:{entities[kind].slug}"
+    assert titles(api.get(record["news"])) == ["About it"]

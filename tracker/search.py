@@ -28,12 +28,14 @@ SEARCH_COLUMNS = {
     "tracker_awardcategory": ("name", "description"),
     "tracker_awardoutcome": ("slug",),
     "tracker_campaign": ("name", "summary"),
+    "tracker_newsarticle": ("title", "summary"),
 }
 INDEXED_TABLES = (
     "tracker_production",
     "tracker_person",
     "tracker_organization",
     "tracker_statement",
+    "tracker_newsarticle",
 )
 
 _WORD = re.compile(r"[^\W_]+")

@@ -45,6 +45,7 @@ def _year_filter(field_name: str, lookup: str, help_text: str):
 
 
 class StrictFilterSet(df.FilterSet):
+    passthrough_parameters = PASSTHROUGH_PARAMETERS
     search = df.CharFilter(
         method="filter_search",
         help_text="Words to look for, accents and case ignored; every word must match.",
@@ -54,7 +55,7 @@ class StrictFilterSet(df.FilterSet):
         return sorted(
             key
             for key in self.data
-            if key not in self.filters and key not in PASSTHROUGH_PARAMETERS
+            if key not in self.filters and key not in self.passthrough_parameters
         )
 
     def is_valid(self):
@@ -63,7 +64,7 @@ class StrictFilterSet(df.FilterSet):
     @property
     def errors(self):
         errors = ErrorDict(self.form.errors)
-        allowed = ", ".join(sorted({*self.filters, *PASSTHROUGH_PARAMETERS}))
+        allowed = ", ".join(sorted({*self.filters, *self.passthrough_parameters}))
         for key in self.unknown_parameters():
             errors[key] = ErrorList(
                 [

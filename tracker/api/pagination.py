@@ -42,8 +42,9 @@ class CachedCountPaginator(DjangoPaginator):
         return count
 
 
-class PageNumber(PageNumberPagination):
-    django_paginator_class = CachedCountPaginator
+class StrictPageSize:
+    """A page_size that does not parse is a 400, never the default."""
+
     page_size = 25
     page_size_query_param = "page_size"
     page_size_query_description = "Results per page, at most 100 (default 25)."
@@ -60,3 +61,7 @@ class PageNumber(PageNumberPagination):
         if size < 1:
             raise ValidationError({"page_size": ["A whole number from 1 to 100."]})
         return min(size, self.max_page_size)
+
+
+class PageNumber(StrictPageSize, PageNumberPagination):
+    django_paginator_class = CachedCountPaginator

@@ -3,7 +3,10 @@ serializers staff use. Reads that run on every list row are written out
 by hand in `to_representation`: the declared fields still describe the
 payload for the OpenAPI schema."""
 
+from urllib.parse import urlencode
+
 from django.db import models
+from django.urls import reverse
 from rest_framework import serializers
 
 from tracker.choices import CitationStance
@@ -31,6 +34,20 @@ def _ref(obj, label: str = "name") -> dict | None:
     if obj is None:
         return None
     return {"slug": obj.slug, label: getattr(obj, label)}
+
+
+def news_link(entity_type: str, slug: str) -> str:
+    """The news resource filtered to one record: a link costs no query,
+    where embedding the latest articles would cost one per row."""
+    query = urlencode({"entity": f"{entity_type}:{slug}"}, safe=":")
+    return f"{reverse('news-list')}?{query}"
+
+
+def news_field():
+    return serializers.CharField(
+        read_only=True,
+        help_text="Where to read the approved news articles naming it.",
+    )
 
 
 class RefSerializer(serializers.Serializer):
@@ -115,6 +132,7 @@ class ProductionSerializer(serializers.ModelSerializer):
         many=True, help_text="The intimacy coordinators credited on it."
     )
     citations = citations_field()
+    news = news_field()
 
     class Meta:
         model = Production
@@ -136,6 +154,7 @@ class ProductionSerializer(serializers.ModelSerializer):
             "wikidata_qid",
             "tmdb_id",
             "citations",
+            "news",
         )
         read_only_fields = fields
 
@@ -161,6 +180,7 @@ class ProductionSerializer(serializers.ModelSerializer):
             "wikidata_qid": p.wikidata_qid,
             "tmdb_id": p.tmdb_id,
             "citations": _citations(p),
+            "news": news_link("production", p.slug),
         }
 
 
@@ -174,6 +194,7 @@ class PersonSerializer(serializers.ModelSerializer):
     credits = PersonCreditSerializer(
         many=True, help_text="Their credits on productions the tracker holds."
     )
+    news = news_field()
 
     class Meta:
         model = Person
@@ -186,6 +207,7 @@ class PersonSerializer(serializers.ModelSerializer):
             "wikidata_qid",
             "tmdb_id",
             "credits",
+            "news",
         )
         read_only_fields = fields
 
@@ -206,16 +228,32 @@ class PersonSerializer(serializers.ModelSerializer):
                 }
                 for c in person.credit_list
             ],
+            "news": news_link("person", person.slug),
         }
 
 
 class OrganizationSerializer(serializers.ModelSerializer):
     parent = RefSerializer(allow_null=True, help_text="The parent organization.")
+    news = serializers.SerializerMethodField(
+        help_text="Where to read the approved news articles naming it."
+    )
 
     class Meta:
         model = Organization
-        fields = ("slug", "name", "kind", "aliases", "website", "parent", "description")
+        fields = (
+            "slug",
+            "name",
+            "kind",
+            "aliases",
+            "website",
+            "parent",
+            "description",
+            "news",
+        )
         read_only_fields = fields
+
+    def get_news(self, organization) -> str:
+        return news_link("organization", organization.slug)
 
 
 class SourceSerializer(serializers.ModelSerializer):

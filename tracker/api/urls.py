@@ -8,7 +8,7 @@ from drf_spectacular.views import (
 )
 from rest_framework.routers import SimpleRouter
 
-from . import views
+from . import news, views
 
 router = SimpleRouter()
 router.register("productions", views.ProductionViewSet, basename="production")
@@ -24,6 +24,7 @@ router.register("statements", views.StatementViewSet, basename="statement")
 router.register("policies", views.PolicyViewSet, basename="policy")
 router.register("stats", views.IndustryStatisticViewSet, basename="statistic")
 router.register("campaigns", views.CampaignViewSet, basename="campaign")
+router.register("news", news.NewsArticleViewSet, basename="news")
 
 urlpatterns = [
     path("v1/summary/", views.SummaryView.as_view(), name="api-summary"),

@@ -3,6 +3,7 @@ a value that does not parse is a 400 naming the parameter, never a
 silently unfiltered answer a researcher might quote."""
 
 import django_filters as df
+from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef
 from django.forms.utils import ErrorDict, ErrorList
@@ -78,6 +79,25 @@ class StrictFilterSet(df.FilterSet):
 
     def filter_search(self, queryset, name, value):
         return search_filter(queryset, value)
+
+
+class StrictBooleanField(forms.Field):
+    """true/false (or 1/0); django-filter's own boolean field reads any other
+    value as 'not given' and would answer unfiltered."""
+
+    def to_python(self, value):
+        if value in (None, ""):
+            return None
+        folded = str(value).strip().lower()
+        if folded in ("true", "1"):
+            return True
+        if folded in ("false", "0"):
+            return False
+        raise ValidationError("Give true or false.", code="invalid")
+
+
+class StrictBooleanFilter(df.BooleanFilter):
+    field_class = StrictBooleanField
 
 
 def ordering(*fields: str) -> df.OrderingFilter:
@@ -190,7 +210,7 @@ class AwardCategoryFilter(StrictFilterSet):
         choices=choices.AwardCategoryStatus.choices,
         help_text="Existing, proposed or newly introduced.",
     )
-    is_intimacy_coordination = df.BooleanFilter(
+    is_intimacy_coordination = StrictBooleanFilter(
         help_text="true for categories that would honour ICs."
     )
     ordering = ordering("name", "year_introduced")

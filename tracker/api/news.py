@@ -22,7 +22,7 @@ from tracker.models import NewsArticle, Organization, Person, Production
 from tracker.selectors.news import article_matches, news_article_list
 
 from .authentication import ApiTokenAuthentication
-from .filters import PASSTHROUGH_PARAMETERS, StrictFilterSet
+from .filters import PASSTHROUGH_PARAMETERS, StrictBooleanFilter, StrictFilterSet
 from .pagination import StrictPageSize
 from .serializers import RefSerializer, _iso, _ref
 from .views import RecordViewSet
@@ -87,25 +87,6 @@ class EntityField(forms.CharField):
 
 class EntityFilter(df.CharFilter):
     field_class = EntityField
-
-
-class StrictBooleanField(forms.Field):
-    """true/false (or 1/0); django-filter's own boolean field reads any other
-    value as 'not given' and would answer unfiltered."""
-
-    def to_python(self, value):
-        if value in (None, ""):
-            return None
-        folded = str(value).strip().lower()
-        if folded in ("true", "1"):
-            return True
-        if folded in ("false", "0"):
-            return False
-        raise FormValidationError("Give true or false.", code="invalid")
-
-
-class StrictBooleanFilter(df.BooleanFilter):
-    field_class = StrictBooleanField
 
 
 class NewsFilter(StrictFilterSet):

@@ -85,3 +85,35 @@ def test_the_case_is_readable_without_javascript(live_server, browser, demo_with
         screenshot(page, "case-phone-no-javascript")
     finally:
         context.close()
+
+
+def test_every_link_shows_where_keyboard_focus_is(live_server, page, demo_with_news):
+    page.goto(f"{live_server.url}/")
+    page.wait_for_selector(ALL_CHARTS_DRAWN)
+    # Links inside folded tables are skipped by Tab, so this is an upper bound.
+    links = page.locator("a[href], summary").count()
+
+    seen = set()
+    for _ in range(links):
+        page.keyboard.press("Tab")
+        focused = page.evaluate(
+            """() => {
+              const el = document.activeElement;
+              if (el === document.body) return null;
+              const style = getComputedStyle(el);
+              return {
+                what: el.outerHTML.slice(0, 80),
+                outline: style.outlineStyle,
+                width: parseFloat(style.outlineWidth),
+              };
+            }"""
+        )
+        if focused is None:  # past the last link
+            break
+        seen.add(focused["what"])
+        assert focused["outline"] != "none", focused
+        assert focused["width"] >= 2, focused
+    # Tab reached the figures, the tables and the news, not just the header.
+    assert any("figure" not in what and "/api/v1/" in what for what in seen)
+    assert any("<summary" in what for what in seen)
+    assert any("news__title" in what for what in seen)

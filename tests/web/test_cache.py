@@ -1,5 +1,6 @@
 import pytest
 from django.core.cache import cache
+from django.db import transaction
 
 from tests import factories
 from tracker.web.cache import case_page_invalidate, case_page_key
@@ -51,3 +52,13 @@ def test_saving_a_user_leaves_the_page_key_alone():
     before = case_page_key()
     factories.UserFactory()
     assert case_page_key() == before
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_write_in_a_transaction_bumps_the_page_key_again_on_commit():
+    # A page rendered between the write and the commit saw the old data, so
+    # the key it was cached under must not survive the commit.
+    with transaction.atomic():
+        factories.PersonFactory()
+        during = case_page_key()
+    assert case_page_key() != during

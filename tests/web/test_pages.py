@@ -191,7 +191,9 @@ def test_the_case_page_takes_a_fixed_number_of_queries(client, evidence):
     factories.CampaignFactory()
 
     assert queries_for_page() == before
-    assert before <= 15
+    # The approved news adds one query, and its matches a second once there
+    # are articles (tests/web/test_news.py counts those).
+    assert before <= 16
 
 
 def test_the_production_page_shows_its_sources(client, db):

@@ -16,12 +16,16 @@ from tracker.models import (
     Production,
     Statement,
 )
+from tracker.selectors.case_news import (
+    CASE_NEWS_LIMIT,
+    ENTITY_NEWS_LIMIT,
+    approved_news_list,
+)
 from tracker.selectors.summary import case_summary
 
 from . import charts
 from .cache import PAGE_TTL, case_page_key
 
-NEWS_ITEMS = 5
 RECENT_PRODUCTIONS = 6
 
 
@@ -48,12 +52,6 @@ def recent_productions_with_ic() -> list[Production]:
         )
         .order_by("-created_at", "-id")[:RECENT_PRODUCTIONS]
     )
-
-
-def latest_news() -> list:
-    """The latest articles staff approved; empty until the news pipeline
-    is installed."""
-    return []
 
 
 def _milestone_dates() -> dict:
@@ -131,7 +129,7 @@ def case_context() -> dict:
         "campaigns_by_body": campaigns_by_body,
         "precedents": summary["precedents"],
         "recent_productions": recent_productions_with_ic(),
-        "news": latest_news(),
+        "news": approved_news_list(limit=CASE_NEWS_LIMIT),
         "api": {
             "productions": charts.api_list_url("productions"),
             "with_ic": charts.api_list_url("productions", ic_status="used"),
@@ -178,7 +176,12 @@ def production_detail(request, slug):
         ),
         slug=slug,
     )
-    return render(request, "tracker/production_detail.html", {"production": production})
+    news = approved_news_list(limit=ENTITY_NEWS_LIMIT, production=production)
+    return render(
+        request,
+        "tracker/production_detail.html",
+        {"production": production, "news": news},
+    )
 
 
 def person_detail(request, slug):
@@ -201,7 +204,10 @@ def person_detail(request, slug):
         ),
         slug=slug,
     )
-    return render(request, "tracker/person_detail.html", {"person": person})
+    news = approved_news_list(limit=ENTITY_NEWS_LIMIT, person=person)
+    return render(
+        request, "tracker/person_detail.html", {"person": person, "news": news}
+    )
 
 
 def campaign_detail(request, slug):

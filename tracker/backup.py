@@ -490,15 +490,70 @@ def _clear(models_: list, using: str) -> None:
     connection.ops.execute_sql_flush(statements)
 
 
-def _load(path: Path, using: str, advance: Callable[[], None]) -> None:
+def _insert(model, objs: list, using: str) -> None:
+    """Insert rows as they are, in batches.
+
+    `save()` and `bulk_create()` cannot restore faithfully: `bulk_create`
+    stamps `auto_now` fields with the current time, and `save()` sends
+    signals that write rows of their own (django-celery-beat's change
+    marker, a history entry for every many-to-many `set()`). A raw insert,
+    as `Model.save_base(raw=True)` does it, keeps every value and sends
+    nothing.
+    """
+    if not objs:
+        return
+    fields = model._meta.concrete_fields
+    manager = model._base_manager.using(using)
+    batch = max(1, connections[using].ops.bulk_batch_size(fields, objs))
+    for chunk in _chunks(objs, min(batch, 500)):
+        manager._insert(chunk, fields=fields, using=using, raw=True)
+
+
+class _Loader:
+    """Collects deserialized rows of one model (and their many-to-many
+    rows) and inserts them a batch at a time."""
+
+    def __init__(self, using: str, advance: Callable[[int], object]) -> None:
+        self.using = using
+        self.advance = advance
+        self.model = None
+        self.objs: list = []
+        self.links: dict = {}
+
+    def add(self, deserialized) -> None:
+        obj = deserialized.object
+        if type(obj) is not self.model or len(self.objs) >= CHUNK_SIZE:
+            self.flush()
+            self.model = type(obj)
+        self.objs.append(obj)
+        for name, related_pks in (deserialized.m2m_data or {}).items():
+            field = obj._meta.get_field(name)
+            through = field.remote_field.through
+            source = f"{field.m2m_field_name()}_id"
+            target = f"{field.m2m_reverse_field_name()}_id"
+            self.links.setdefault(through, []).extend(
+                through(**{source: obj.pk, target: pk}) for pk in related_pks
+            )
+
+    def flush(self) -> None:
+        if self.model is not None:
+            _insert(self.model, self.objs, self.using)
+            self.advance(len(self.objs))
+        # Through tables hold no auto_now field and no signal listens to
+        # bulk_create, so it is faithful here.
+        for through, rows in self.links.items():
+            through._base_manager.using(self.using).bulk_create(rows, batch_size=500)
+        self.objs, self.links = [], {}
+
+
+def _load(path: Path, using: str, advance: Callable[[int], object]) -> None:
+    loader = _Loader(using, advance)
     try:
         for deserialized in python_serializer.Deserializer(
             _records(path), using=using, ignorenonexistent=False
         ):
-            # raw: no history entry or slug is made for a restored row;
-            # force_insert: the table is empty, one INSERT per row.
-            deserialized.save(using=using, force_insert=True)
-            advance()
+            loader.add(deserialized)
+        loader.flush()
     except (DeserializationError, IntegrityError) as error:
         raise BackupError(f"{path} does not fit this database: {error}") from error
 
@@ -521,10 +576,13 @@ def backup_import(
     connection = connections[using]
     with transaction.atomic(using=using):
         if not replace and (non_empty := _non_empty_models(using)):
+            named = ", ".join(non_empty[:5])
+            if len(non_empty) > 5:
+                named += f" and {len(non_empty) - 5} more"
             raise BackupError(
-                "The database is not empty (it holds "
-                f"{', '.join(non_empty)}); restore into a new database, or "
-                "pass --replace to delete its data first."
+                f"The database is not empty (it holds rows of {named}); "
+                "restore into a new database, or pass --replace to delete "
+                "its data first."
             )
         _clear(models_, using)
         with _progress(checked.summary.total, progress, "import") as bar:

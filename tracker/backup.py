@@ -558,6 +558,14 @@ def _load(path: Path, using: str, advance: Callable[[int], object]) -> None:
         raise BackupError(f"{path} does not fit this database: {error}") from error
 
 
+def _caches_invalidate() -> None:
+    from tracker.api.summary import summary_invalidate
+    from tracker.web.cache import case_page_invalidate
+
+    case_page_invalidate()
+    summary_invalidate()
+
+
 def backup_import(
     *,
     path: Path | str,
@@ -571,6 +579,9 @@ def backup_import(
     format and the database is empty or `replace` is given.
     """
     path = Path(path)
+    # Natural keys resolve through this cache; a flush or an earlier
+    # restore in the same process may have renumbered the content types.
+    ContentType.objects.clear_cache()
     checked = _check_file(path, using)
     models_ = backup_models()
     connection = connections[using]
@@ -584,12 +595,20 @@ def backup_import(
                 "restore into a new database, or pass --replace to delete "
                 "its data first."
             )
+        # PostgreSQL refuses to TRUNCATE a table with deferred checks still
+        # pending in the transaction; run them first.
+        connection.check_constraints()
         _clear(models_, using)
         with _progress(checked.summary.total, progress, "import") as bar:
             _load(path, using, bar.update)
         # Foreign keys are deferred until commit; check them now so a
         # broken file fails here with a message, inside the transaction.
-        connection.check_constraints(table_names=_tables(models_))
+        try:
+            connection.check_constraints(table_names=_tables(models_))
+        except IntegrityError as error:
+            raise BackupError(
+                f"{path} does not fit together: {error}; nothing was written."
+            ) from error
         with connection.cursor() as cursor:
             for sql in connection.ops.sequence_reset_sql(no_style(), models_):
                 cursor.execute(sql)
@@ -605,4 +624,6 @@ def backup_import(
                 "The restored database differs from the backup in "
                 f"{', '.join(differ) or 'its checksum'}; nothing was written."
             )
+        # Raw inserts send no signals, so the cached pages learn of it here.
+        transaction.on_commit(_caches_invalidate, using=using)
     return restored

@@ -2,6 +2,7 @@
 and a damaged file or a database holding data is refused untouched."""
 
 import gzip
+import io
 import os
 import subprocess
 import sys
@@ -40,7 +41,7 @@ def campaign_data(db):
     """The demo data plus what staff add over months: an edit with its
     history entry, a staff account with a group and an API token, a news
     article and a reviewed match."""
-    call_command("load_demo_data", stdout=open(os.devnull, "w"))
+    call_command("load_demo_data", stdout=io.StringIO())
     production = Production.objects.get(title="I May Destroy You")
     production.ic_notes = "Edited after the BAFTA: the IC is credited on screen."
     production.save()
@@ -90,10 +91,15 @@ def _database_flush() -> None:
     ContentType.objects.clear_cache()
 
 
+def _lines(path: Path) -> list[bytes]:
+    with gzip.open(path) as stream:
+        return stream.readlines()
+
+
 def _rewrite(path: Path, change) -> None:
     """Rewrite a backup's rows and give it a matching manifest, as a
     careless hand edit would."""
-    lines = [orjson.loads(line) for line in gzip.open(path)]
+    lines = [orjson.loads(line) for line in _lines(path)]
     header, rows = lines[0], [row for row in change(lines[1:-1]) if row]
     checksum = backup._Checksum()
     for row in rows:
@@ -110,14 +116,10 @@ def test_the_whole_database_survives_export_flush_import(campaign_data, tmp_path
     path = tmp_path / "tracker.jsonl.gz"
     before = backup.database_summary()
 
-    call_command(
-        "export_data", str(path), "--no-progress", stdout=open(os.devnull, "w")
-    )
+    call_command("export_data", str(path), "--no-progress", stdout=io.StringIO())
     _database_flush()
     assert backup.database_summary().total == 0
-    call_command(
-        "import_data", str(path), "--no-progress", stdout=open(os.devnull, "w")
-    )
+    call_command("import_data", str(path), "--no-progress", stdout=io.StringIO())
 
     after = backup.database_summary()
     assert after.counts == before.counts
@@ -191,19 +193,19 @@ def _flip_a_byte(path: Path) -> None:
 
 
 def _drop_the_manifest(path: Path) -> None:
-    lines = gzip.open(path).readlines()
+    lines = _lines(path)
     with gzip.open(path, "wb") as out:
         out.writelines(lines[:-1])
 
 
 def _edit_a_row_keeping_the_manifest(path: Path) -> None:
-    lines = gzip.open(path).read().replace(b"making the space safe", b"nothing")
+    edited = b"".join(_lines(path)).replace(b"making the space safe", b"nothing")
     with gzip.open(path, "wb") as out:
-        out.write(lines)
+        out.write(edited)
 
 
 def _unknown_format_version(path: Path) -> None:
-    lines = gzip.open(path).readlines()
+    lines = _lines(path)
     header = orjson.loads(lines[0]) | {"version": 99}
     with gzip.open(path, "wb") as out:
         out.writelines([orjson.dumps(header) + b"\n", *lines[1:]])

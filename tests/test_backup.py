@@ -1,0 +1,323 @@
+"""export_data / import_data: the whole database survives a round trip,
+and a damaged file or a database holding data is refused untouched."""
+
+import gzip
+import io
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import orjson
+import pytest
+from django.conf import settings
+from django.contrib.auth.models import Group, Permission, User
+from django.contrib.contenttypes.models import ContentType
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import connection
+from django.utils import timezone
+
+from tests import factories
+from tracker import backup, choices
+from tracker.models import (
+    ApiToken,
+    ArticleMatch,
+    ArticleSighting,
+    AwardMention,
+    Feed,
+    NewsArticle,
+    Production,
+)
+from tracker.models.tokens import token_hash
+
+pytestmark = pytest.mark.django_db
+
+BASE_DIR = Path(settings.BASE_DIR)
+
+
+@pytest.fixture
+def campaign_data(db):
+    """The demo data plus what staff add over months: an edit with its
+    history entry, a staff account with a group and an API token, a news
+    article and a reviewed match."""
+    call_command("load_demo_data", stdout=io.StringIO())
+    production = Production.objects.get(title="I May Destroy You")
+    production.ic_notes = "Edited after the BAFTA: the IC is credited on screen."
+    production.save()
+
+    editors = Group.objects.create(name="Editors")
+    editors.permissions.set(
+        Permission.objects.filter(content_type__app_label="tracker")
+    )
+    staff = factories.StaffFactory(username="curator")
+    staff.groups.add(editors)
+    staff.user_permissions.add(Permission.objects.get(codename="view_feed"))
+    _, key = ApiToken.issue(staff, name="import script")
+
+    feed = Feed.objects.create(url="https://news.example.org/feed.xml", name="News")
+    article = NewsArticle.objects.create(
+        feed=feed,
+        canonical_url="https://news.example.org/coel",
+        url="https://news.example.org/coel?utm_source=rss",
+        title="Coel thanks her intimacy coordinator",
+        content_hash="0" * 64,
+        published_at=timezone.now(),
+        ic_related=True,
+    )
+    ArticleSighting.objects.create(feed=feed, article=article, guid="coel-1")
+    ArticleMatch.objects.create(
+        article=article,
+        entity_type=choices.MatchEntityType.PRODUCTION,
+        production=production,
+        alias="I May Destroy You",
+        field=choices.MatchField.TITLE,
+        position=0,
+        score=0.93,
+        ic_related=True,
+        review_status=choices.ReviewStatus.APPROVED,
+        reviewed_by=staff,
+        reviewed_at=timezone.now(),
+    )
+    return {"api_key": key}
+
+
+def _database_flush() -> None:
+    """Empty the database as a new one would be: migrated, no data. The
+    content types come back renumbered, as they would on another server."""
+    # PostgreSQL will not TRUNCATE with deferred checks pending.
+    connection.check_constraints()
+    call_command("flush", interactive=False, verbosity=0)
+    ContentType.objects.clear_cache()
+
+
+def _lines(path: Path) -> list[bytes]:
+    with gzip.open(path) as stream:
+        return stream.readlines()
+
+
+def _rewrite(path: Path, change) -> None:
+    """Rewrite a backup's rows and give it a matching manifest, as a
+    careless hand edit would."""
+    lines = [orjson.loads(line) for line in _lines(path)]
+    header, rows = lines[0], [row for row in change(lines[1:-1]) if row]
+    checksum = backup._Checksum()
+    for row in rows:
+        checksum.add(row["model"], backup._canonical_line(row))
+    summary = checksum.summary(lines[-1]["manifest"]["counts"])
+    manifest = {"manifest": {**lines[-1]["manifest"], "counts": summary.counts}}
+    manifest["manifest"]["checksum"] = summary.checksum
+    with gzip.open(path, "wb") as out:
+        for record in (header, *rows, manifest):
+            out.write(backup._canonical_line(record) + b"\n")
+
+
+def test_the_whole_database_survives_export_flush_import(campaign_data, tmp_path):
+    path = tmp_path / "tracker.jsonl.gz"
+    before = backup.database_summary()
+
+    call_command("export_data", str(path), "--no-progress", stdout=io.StringIO())
+    _database_flush()
+    assert backup.database_summary().total == 0
+    call_command("import_data", str(path), "--no-progress", stdout=io.StringIO())
+
+    after = backup.database_summary()
+    assert after.counts == before.counts
+    assert after.checksum == before.checksum
+    # Every kind of row is in the comparison, history and schedules too.
+    for label in (
+        "tracker.citation",
+        "tracker.historicalproduction",
+        "tracker.historicalawardoutcome_people",
+        "tracker.articlematch",
+        "tracker.apitoken",
+        "auth.user",
+        "auth.group",
+        "django_celery_beat.periodictask",
+    ):
+        assert after.counts[label] > 0, label
+
+    mention = AwardMention.objects.get(
+        speaker__slug="michaela-coel", coordinator__slug="ita-obrien"
+    )
+    assert "making the space safe" in mention.quote
+    assert mention.citations.get().source.title.startswith("The Case for an Oscar")
+    production = Production.objects.get(title="I May Destroy You")
+    assert [entry.history_type for entry in production.history.order_by("history_id")][
+        -1
+    ] == "~"
+    assert production.history.latest().ic_notes.startswith("Edited after the BAFTA")
+
+    curator = User.objects.get(username="curator")
+    assert curator.check_password("correct horse")
+    assert curator.has_perm("tracker.change_production")
+    assert curator.has_perm("tracker.view_feed")
+    token = ApiToken.objects.active().get(user=curator)
+    assert token.key_hash == token_hash(campaign_data["api_key"])
+    match = ArticleMatch.objects.get()
+    assert match.reviewed_by == curator
+    assert match.article.feeds.get().name == "News"
+
+
+def test_new_rows_after_a_restore_get_fresh_ids(campaign_data, tmp_path):
+    path = tmp_path / "tracker.jsonl.gz"
+    highest = Production.objects.order_by("-pk").values_list("pk", flat=True)[0]
+    backup.backup_export(path=path)
+    _database_flush()
+
+    backup.backup_import(path=path)
+
+    production = factories.ProductionFactory(title="Made after the restore")
+    assert production.pk > highest
+
+
+def test_a_backup_made_again_after_a_restore_is_the_same(campaign_data, tmp_path):
+    first = backup.backup_export(path=tmp_path / "first.jsonl.gz")
+    _database_flush()
+    backup.backup_import(path=tmp_path / "first.jsonl.gz")
+
+    second = backup.backup_export(path=tmp_path / "second.jsonl.gz")
+
+    assert second == first
+
+
+def _truncate(path: Path) -> None:
+    data = path.read_bytes()
+    path.write_bytes(data[: len(data) // 2])
+
+
+def _flip_a_byte(path: Path) -> None:
+    data = bytearray(path.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    path.write_bytes(bytes(data))
+
+
+def _drop_the_manifest(path: Path) -> None:
+    lines = _lines(path)
+    with gzip.open(path, "wb") as out:
+        out.writelines(lines[:-1])
+
+
+def _edit_a_row_keeping_the_manifest(path: Path) -> None:
+    edited = b"".join(_lines(path)).replace(b"making the space safe", b"nothing")
+    with gzip.open(path, "wb") as out:
+        out.write(edited)
+
+
+def _unknown_format_version(path: Path) -> None:
+    lines = _lines(path)
+    header = orjson.loads(lines[0]) | {"version": 99}
+    with gzip.open(path, "wb") as out:
+        out.writelines([orjson.dumps(header) + b"\n", *lines[1:]])
+
+
+def _a_citation_of_a_missing_source(path: Path) -> None:
+    _rewrite(
+        path,
+        lambda rows: (
+            row
+            for row in rows
+            if row["model"] != "tracker.source"
+            or not row["fields"]["title"].startswith("The Case for an Oscar")
+        ),
+    )
+
+
+@pytest.mark.parametrize(
+    ("damage", "message"),
+    [
+        (_truncate, "corrupt or truncated"),
+        (_flip_a_byte, "corrupt"),
+        (_drop_the_manifest, "no manifest"),
+        (_edit_a_row_keeping_the_manifest, "checksum"),
+        (_unknown_format_version, "format version 99"),
+        (_a_citation_of_a_missing_source, "does not fit"),
+    ],
+)
+def test_a_damaged_backup_is_refused_and_nothing_is_written(
+    campaign_data, tmp_path, damage, message
+):
+    path = tmp_path / "tracker.jsonl.gz"
+    backup.backup_export(path=path)
+    damage(path)
+    _database_flush()
+    empty = backup.database_summary()
+
+    with pytest.raises(CommandError, match=message):
+        call_command("import_data", str(path), "--no-progress")
+
+    assert backup.database_summary() == empty
+    assert empty.total == 0
+
+
+def test_a_database_holding_data_is_refused_without_replace(campaign_data, tmp_path):
+    path = tmp_path / "tracker.jsonl.gz"
+    backup.backup_export(path=path)
+    Production.objects.filter(title="I May Destroy You").update(ic_notes="Changed")
+    before = backup.database_summary()
+
+    with pytest.raises(CommandError, match="not empty.*--replace"):
+        call_command("import_data", str(path), "--no-progress")
+
+    assert backup.database_summary() == before
+
+
+def test_replace_restores_the_backup_over_the_data_held(campaign_data, tmp_path):
+    path = tmp_path / "tracker.jsonl.gz"
+    exported = backup.backup_export(path=path)
+    Production.objects.filter(title="I May Destroy You").update(ic_notes="Changed")
+    factories.ProductionFactory(title="Added after the backup")
+
+    backup.backup_import(path=path, replace=True)
+
+    assert backup.database_summary() == exported
+    assert not Production.objects.filter(title="Added after the backup").exists()
+
+
+def test_a_fresh_database_with_only_the_seeded_schedule_counts_as_empty(db, tmp_path):
+    """`migrate` installs the news schedule; a restore replaces it."""
+    path = tmp_path / "tracker.jsonl.gz"
+    exported = backup.backup_export(path=path)
+    assert exported.counts["django_celery_beat.periodictask"] == 1
+
+    restored = backup.backup_import(path=path)
+
+    assert restored == exported
+
+
+def _manage(database_url: str, *args: str) -> str:
+    """A manage.py command in a separate process on another database."""
+    env = os.environ | {
+        "DATABASE_URL": database_url,
+        "DJANGO_SETTINGS_MODULE": "config.settings.test",
+    }
+    done = subprocess.run(  # noqa: S603
+        [sys.executable, str(BASE_DIR / "manage.py"), *args],
+        cwd=BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+def test_a_backup_crosses_between_databases(campaign_data, tmp_path):
+    """Restore on another server, another backend: this database (SQLite or
+    PostgreSQL, as the suite runs) to and from a new SQLite file."""
+    other = f"sqlite:///{tmp_path / 'other.sqlite3'}"
+    here = tmp_path / "here.jsonl.gz"
+    there = tmp_path / "there.jsonl.gz"
+    exported = backup.backup_export(path=here)
+
+    _manage(other, "migrate", "--noinput", "-v0")
+    output = _manage(other, "import_data", str(here), "--no-progress")
+    assert exported.checksum in output
+    _manage(other, "export_data", str(there), "--no-progress")
+    _database_flush()
+    restored = backup.backup_import(path=there)
+
+    assert restored == exported
+    assert AwardMention.objects.filter(speaker__slug="michaela-coel").exists()

@@ -60,6 +60,13 @@ bench: $(DEV_DEPS) | var
 bench-smoke: $(DEV_DEPS) | var
 	$(PY) -m bench --scale 0.002 --repeats 2 --output var/bench-smoke.json
 
+# The load run (not part of `make test`): production settings under
+# gunicorn on PostgreSQL (DATABASE_URL, default the tracker_load database,
+# created if missing), 64 locust clients for 30 s; fails on any error and
+# records its figures in docs/reliability.md.
+load: $(DEV_DEPS) | var
+	$(PY) -m load.run --markdown docs/reliability.md $(LOAD_ARGS)
+
 lint: $(DEV_DEPS)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .

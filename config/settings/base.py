@@ -281,3 +281,17 @@ AXES_COOLOFF_MESSAGE = (
 
 # A scraper's query string beyond this is refused with 414 before any view.
 TRACKER_MAX_QUERY_STRING = env.int("TRACKER_MAX_QUERY_STRING", default=2048)
+
+# --- Broker outages ----------------------------------------------------------
+# A publish while the broker is down gives up within about a second and
+# raises, so a caller logs it instead of hanging (tracker.tasks).
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 3,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.5,
+}
+if CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
+    # An unreachable (not refusing) host would otherwise block a connect
+    # for the operating system's TCP timeout, minutes.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 5}

@@ -3,6 +3,7 @@ a value that does not parse is a 400 naming the parameter, never a
 silently unfiltered answer a researcher might quote."""
 
 import django_filters as df
+from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef
 from django.forms.utils import ErrorDict, ErrorList
@@ -42,6 +43,27 @@ def _year_filter(field_name: str, lookup: str, help_text: str):
     return df.NumberFilter(
         field_name=field_name, lookup_expr=lookup, help_text=help_text
     )
+
+
+class StrictBooleanField(forms.NullBooleanField):
+    """true/false (or 1/0); anything else is an error, where Django's
+    NullBooleanField reads a typo as "no filter"."""
+
+    widget = forms.TextInput
+
+    def to_python(self, value):
+        text = str(value).strip().lower() if value is not None else ""
+        if text == "":
+            return None
+        if text in ("true", "1"):
+            return True
+        if text in ("false", "0"):
+            return False
+        raise ValidationError("Use true or false.", code="invalid")
+
+
+class StrictBooleanFilter(df.BooleanFilter):
+    field_class = StrictBooleanField
 
 
 class StrictFilterSet(df.FilterSet):
@@ -189,7 +211,7 @@ class AwardCategoryFilter(StrictFilterSet):
         choices=choices.AwardCategoryStatus.choices,
         help_text="Existing, proposed or newly introduced.",
     )
-    is_intimacy_coordination = df.BooleanFilter(
+    is_intimacy_coordination = StrictBooleanFilter(
         help_text="true for categories that would honour ICs."
     )
     ordering = ordering("name", "year_introduced")

@@ -39,14 +39,20 @@ INDEXED_TABLES = (
 )
 
 _WORD = re.compile(r"[^\W_]+")
+# Dropped, not turned into a space: a reader types "obrien" for O'Brien.
+# Migration 0006 makes the PostgreSQL function drop the same characters.
+APOSTROPHES = "'\u2018\u2019\u02bc"
+_NO_APOSTROPHES = str.maketrans("", "", APOSTROPHES)
 
 
 def fold(text: str | None) -> str | None:
-    """Lower case without accents: 'Ita O’Brien' -> 'ita o’brien'."""
+    """Lower case without accents or apostrophes: 'Ita O’Brien' ->
+    'ita obrien'."""
     if text is None:
         return None
     decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
+    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return bare.translate(_NO_APOSTROPHES).casefold()
 
 
 def search_words(query: str) -> list[str]:

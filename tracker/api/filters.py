@@ -45,6 +45,27 @@ def _year_filter(field_name: str, lookup: str, help_text: str):
     )
 
 
+class StrictBooleanField(forms.NullBooleanField):
+    """true/false (or 1/0); anything else is an error, where Django's
+    NullBooleanField reads a typo as "no filter"."""
+
+    widget = forms.TextInput
+
+    def to_python(self, value):
+        text = str(value).strip().lower() if value is not None else ""
+        if text == "":
+            return None
+        if text in ("true", "1"):
+            return True
+        if text in ("false", "0"):
+            return False
+        raise ValidationError("Use true or false.", code="invalid")
+
+
+class StrictBooleanFilter(df.BooleanFilter):
+    field_class = StrictBooleanField
+
+
 class StrictFilterSet(df.FilterSet):
     passthrough_parameters = PASSTHROUGH_PARAMETERS
     search = df.CharFilter(

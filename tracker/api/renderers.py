@@ -39,11 +39,13 @@ class _Echo:
         return value
 
 
-def csv_rows(rows: Iterable[dict]) -> Iterator[str]:
-    """CSV lines for serialized records; the first record's keys are the
-    header."""
+def csv_rows(rows: Iterable[dict], header: list[str] | None = None) -> Iterator[str]:
+    """CSV lines for serialized records; the header is `header` or else the
+    first record's keys. Given a header, an empty list still has one, so a
+    spreadsheet shows which columns matched nothing."""
     writer = csv.writer(_Echo())
-    header = None
+    if header is not None:
+        yield writer.writerow(header)
     for row in rows:
         if header is None:
             header = list(row)

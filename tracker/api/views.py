@@ -81,7 +81,8 @@ class RecordViewSet(ConditionalMixin, viewsets.ModelViewSet):
             for obj in queryset.iterator(chunk_size=CSV_CHUNK)
         )
         response = StreamingHttpResponse(
-            csv_rows(rows), content_type="text/csv; charset=utf-8"
+            csv_rows(rows, header=list(serializer_class().fields)),
+            content_type="text/csv; charset=utf-8",
         )
         response["Content-Disposition"] = f'attachment; filename="{self.csv_name}.csv"'
         return response

@@ -102,25 +102,6 @@ class StrictFilterSet(df.FilterSet):
         return search_filter(queryset, value)
 
 
-class StrictBooleanField(forms.Field):
-    """true/false (or 1/0); django-filter's own boolean field reads any other
-    value as 'not given' and would answer unfiltered."""
-
-    def to_python(self, value):
-        if value in (None, ""):
-            return None
-        folded = str(value).strip().lower()
-        if folded in ("true", "1"):
-            return True
-        if folded in ("false", "0"):
-            return False
-        raise ValidationError("Give true or false.", code="invalid")
-
-
-class StrictBooleanFilter(df.BooleanFilter):
-    field_class = StrictBooleanField
-
-
 def ordering(*fields: str) -> df.OrderingFilter:
     return df.OrderingFilter(
         fields=fields,

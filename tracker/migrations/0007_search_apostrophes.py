@@ -9,6 +9,7 @@ INDEXED = (
     "tracker_person",
     "tracker_organization",
     "tracker_statement",
+    "tracker_newsarticle",
 )
 # Apostrophe, left and right single quotation marks, modifier letter
 # apostrophe; the same set as tracker.search.APOSTROPHES.
@@ -46,6 +47,6 @@ def backwards(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("tracker", "0005_merge_0003_news_0004_search")]
+    dependencies = [("tracker", "0006_news_search")]
 
     operations = [migrations.RunPython(forwards, backwards)]

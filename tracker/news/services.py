@@ -19,8 +19,9 @@ from tracker.choices import FeedStatus, ReviewStatus
 from tracker.models import ArticleMatch, Feed
 
 from .fetch import FetchError, FetchLimits, FetchResult, feed_fetch, feed_url_check
+from .match import Matcher
 from .parse import FeedParseError, ParsedFeed, feed_parse
-from .store import articles_match, entries_store
+from .store import articles_match, entries_store, matcher_get
 
 # A feed failing this many times in a row is made inactive, with the reason,
 # until staff look at it.
@@ -183,6 +184,9 @@ def feeds_refresh(
         raise Feed.DoesNotExist(f"No feed with id {missing[0]}.")
     limits = feed_limits()
     allow_private = settings.TRACKER_ALLOW_PRIVATE_FEEDS
+    # The names cannot usefully change within one batch: checking their
+    # stamp once, not four queries per feed.
+    matcher = matcher_get()
     results: dict[int, RefreshResult] = {}
     with ThreadPoolExecutor(
         max_workers=concurrency, thread_name_prefix="feed-download"
@@ -205,7 +209,9 @@ def feeds_refresh(
         for future in as_completed(pending):
             feed = pending[future]
             try:
-                results[feed.pk] = _download_record(feed, future.result())
+                results[feed.pk] = _download_record(
+                    feed, future.result(), matcher=matcher
+                )
             except Exception as exc:
                 # As the refresh_news command does: one feed's unexpected
                 # error is reported, and the other feeds still get stored.
@@ -216,7 +222,11 @@ def feeds_refresh(
 
 
 def _download_record(
-    feed: Feed, download: _Download, *, raise_transient: bool = False
+    feed: Feed,
+    download: _Download,
+    *,
+    raise_transient: bool = False,
+    matcher: Matcher | None = None,
 ) -> RefreshResult:
     """Store, match and record the health of one downloaded feed."""
     if download.error is not None:
@@ -238,7 +248,7 @@ def _download_record(
 
     with transaction.atomic():
         stored = entries_store(feed, parsed.entries)
-        articles_match(stored.touched)
+        articles_match(stored.touched, matcher)
         Feed.objects.filter(pk=feed.pk).update(
             etag=fetched.etag[:500],
             last_modified=fetched.last_modified[:100],

@@ -552,7 +552,8 @@ def articles_storing(ctx: Context) -> Outcome:
 # expat, defusedxml and nh3 included) rather than tracemalloc, which sees
 # only Python objects and slows the parse several-fold. Linux lets the peak
 # (VmHWM) be reset to the current size, so the figure is the growth from
-# fetch to parsed entries alone, not the imports before it.
+# fetch to parsed entries alone, not the imports before it (a small feed is
+# fetched first so that lazy imports are not counted either).
 PROBE = r"""
 import json, resource, sys
 from pathlib import Path
@@ -560,7 +561,8 @@ from pathlib import Path
 from tracker.news.fetch import FetchLimits, feed_fetch
 from tracker.news.parse import feed_parse
 
-url, cap = sys.argv[1], int(sys.argv[2])
+url, small_url, cap = sys.argv[1], sys.argv[2], int(sys.argv[3])
+limits = FetchLimits(max_bytes=cap)
 
 
 def status(field):
@@ -570,13 +572,15 @@ def status(field):
     return None
 
 
+# A small feed first, so lazy imports and the TLS store are not counted.
+feed_parse(feed_fetch(small_url, limits=limits, allow_private=True).content)
 before = status("VmRSS")
 try:
     Path("/proc/self/clear_refs").write_text("5")
     reset = True
 except OSError:
     reset = False
-fetched = feed_fetch(url, limits=FetchLimits(max_bytes=cap), allow_private=True)
+fetched = feed_fetch(url, limits=limits, allow_private=True)
 parsed = feed_parse(fetched.content, fetched.content_type)
 peak = status("VmHWM") if reset else resource.getrusage(
     resource.RUSAGE_SELF
@@ -593,7 +597,7 @@ class _BigFeedHandler(BaseHTTPRequestHandler):
         pass
 
     def do_GET(self):
-        body = self.server.feed
+        body = self.server.feed if self.path == "/big.xml" else self.server.small
         self.send_response(200)
         self.send_header("Content-Type", "application/rss+xml")
         self.send_header("Content-Length", str(len(body)))
@@ -622,12 +626,12 @@ def feed_memory(ctx: Context) -> Outcome:
     cap = max(64 * 1024, int(settings.TRACKER_FEED_MAX_BYTES * min(1.0, ctx.scale)))
     body = big_feed(int(cap * 0.98))
     server = ThreadingHTTPServer(("127.0.0.1", 0), _BigFeedHandler)
-    server.feed = body
+    server.feed, server.small = body, rss_generate("small", 3)
     with served(server):
-        url = f"http://127.0.0.1:{server.server_address[1]}/big.xml"
+        url = f"http://127.0.0.1:{server.server_address[1]}"
         # Our own interpreter and script, no shell.
         probe = subprocess.run(  # noqa: S603  # nosec B603
-            [sys.executable, "-c", PROBE, url, str(cap)],
+            [sys.executable, "-c", PROBE, f"{url}/big.xml", f"{url}/small", str(cap)],
             capture_output=True,
             text=True,
             cwd=ROOT,
@@ -656,4 +660,13 @@ def feed_memory(ctx: Context) -> Outcome:
             "peak_reset_with_clear_refs": measured["peak_reset"],
         },
         met=ratio <= 2,
+        note=""
+        if ratio <= 2
+        else (
+            "feedparser alone grows RSS by about 4x the document (it decodes "
+            "the whole of it to text and keeps every entry as a dict); the "
+            "body itself stays in memory while it parses. Closing it needs a "
+            "streaming parser (defusedxml iterparse, clearing each item) for "
+            "large feeds, or a lower cap."
+        ),
     )

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from concurrent.futures import ThreadPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from dataclasses import asdict, dataclass
 
 from django.conf import settings
@@ -169,11 +169,12 @@ def feeds_refresh(
     order.
 
     Only the downloads (network wait and parsing) run on worker threads.
-    Every database write happens on the calling thread, one feed's writes
-    in one transaction as they arrive: worker threads never open a
-    database connection (none to leak or close), and SQLite, which takes
-    one writer at a time, is never contended. A failing feed is recorded
-    and never stops the others.
+    Every database write happens on the calling thread as downloads
+    arrive: worker threads never open a database connection (none to leak
+    or close), and SQLite, which takes one writer at a time, is never
+    contended. A failing feed is recorded and never stops the others; a
+    crash loses at most the feeds not yet committed, which the next
+    refresh fetches again.
     """
     if concurrency < 1:
         raise ValueError("concurrency must be at least 1")
@@ -206,19 +207,27 @@ def feeds_refresh(
                 allow_private,
             )
             pending[future] = feed
-        for future in as_completed(pending):
-            feed = pending[future]
-            try:
-                results[feed.pk] = _download_record(
-                    feed, future.result(), matcher=matcher
-                )
-            except Exception as exc:
-                # As the refresh_news command does: one feed's unexpected
-                # error is reported, and the other feeds still get stored.
-                results[feed.pk] = RefreshResult(
-                    feed.pk, feed.url, FeedStatus.ERROR, error=f"{exc!r}"
-                )
+        waiting = set(pending)
+        while waiting:
+            done, waiting = wait(waiting, return_when=FIRST_COMPLETED)
+            # One commit for every download that finished meanwhile, each
+            # feed in its own savepoint: a commit (an fsync) per feed would
+            # otherwise be most of the time a batch takes.
+            with transaction.atomic():
+                for future in done:
+                    feed = pending[future]
+                    results[feed.pk] = _download_record_safely(feed, future, matcher)
     return [results[feed_id] for feed_id in wanted]
+
+
+def _download_record_safely(feed: Feed, future, matcher: Matcher) -> RefreshResult:
+    try:
+        with transaction.atomic():
+            return _download_record(feed, future.result(), matcher=matcher)
+    except Exception as exc:
+        # As the refresh_news command does: one feed's unexpected error is
+        # reported, and the other feeds are still stored.
+        return RefreshResult(feed.pk, feed.url, FeedStatus.ERROR, error=f"{exc!r}")
 
 
 def _download_record(

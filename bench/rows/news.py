@@ -472,7 +472,7 @@ def _bulk_create(feed: Feed, rows: list[dict]) -> None:
                 for r in chunk
             )
             ArticleSighting.objects.bulk_create(
-                ArticleSighting(feed=feed, article=a, guid=r["guid"])
+                ArticleSighting(feed=feed, article_id=a.pk, guid=r["guid"])
                 for a, r in zip(articles, chunk, strict=True)
             )
 
@@ -625,7 +625,7 @@ def big_feed(size: int) -> bytes:
     goal="RSS growth <= 2x the cap",
 )
 def feed_memory(ctx: Context) -> Outcome:
-    cap = max(64 * 1024, int(settings.TRACKER_FEED_MAX_BYTES * min(1.0, ctx.scale)))
+    cap = max(512 * 1024, int(settings.TRACKER_FEED_MAX_BYTES * min(1.0, ctx.scale)))
     body = big_feed(int(cap * 0.98))
     server = ThreadingHTTPServer(("127.0.0.1", 0), _BigFeedHandler)
     server.feed, server.small = body, rss_generate("small", 3)

@@ -105,11 +105,11 @@ def test_row_7_stores_each_article_once(db):
 
 
 def test_row_8_measures_a_fresh_process_against_the_cap(settings):
-    settings.TRACKER_FEED_MAX_BYTES = 256 * 1024
+    settings.TRACKER_FEED_MAX_BYTES = 1024 * 1024
     outcome = ROWS["8"].measure(Context(scale=1, repeats=1))
 
     figures = outcome.figures
-    assert figures["cap_bytes"] == 256 * 1024
+    assert figures["cap_bytes"] == 1024 * 1024
     assert 0.9 * figures["cap_bytes"] < figures["feed_bytes"] <= figures["cap_bytes"]
     assert figures["entries"] > 100
     assert figures["rss_growth_bytes"] > 0

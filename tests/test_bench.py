@@ -2,7 +2,9 @@ import subprocess
 import sys
 
 from bench import generate
-from tracker.models import Citation, Credit, Production
+from bench.registry import ROWS, Context
+from bench.rows import news
+from tracker.models import Citation, Credit, Feed, NewsArticle, Production
 
 
 def _snapshot():
@@ -46,3 +48,68 @@ def test_the_benchmarks_refuse_a_database_not_named_for_them():
     )
     assert result.returncode != 0
     assert "whose name contains 'bench'" in result.stderr
+
+
+# --- the news rows (4-8) at the CI smoke scale -------------------------------
+
+SMOKE = Context(scale=0.002, repeats=1, progress=lambda _: None)
+
+
+def test_the_same_seed_gives_the_same_aliases_and_article():
+    assert news.aliases_generate(1500) == news.aliases_generate(1500)
+    assert news.aliases_generate(3000)[:1000] == news.aliases_generate(1000)
+    assert len(set(news.aliases_generate(3000))) == 3000
+    names = news.aliases_generate(1000)
+    article = news.article_generate(names)
+    assert article == news.article_generate(names)
+    assert len(article.split()) >= news.ARTICLE_WORDS
+
+
+def test_row_4_finds_every_name_the_article_was_written_with():
+    outcome = ROWS["4"].measure(SMOKE)
+
+    figures = outcome.figures
+    assert figures["names_found"] == news.MENTIONS
+    assert figures["match_p50_ms"] > figures["raw_scan_p50_ms"] > 0
+    assert figures["regex_estimate_is_extrapolated"]
+    assert "extrapolated" in outcome.summary
+
+
+def test_row_5_parses_all_hundred_items():
+    outcome = ROWS["5"].measure(SMOKE)
+
+    assert outcome.figures["items"] == 100
+    assert outcome.figures["parse_p95_ms"] >= outcome.figures["parse_p50_ms"] > 0
+
+
+def test_row_6_refreshes_at_once_and_the_second_refresh_writes_nothing(db):
+    outcome = ROWS["6"].measure(SMOKE)
+
+    figures = outcome.figures
+    assert figures["feeds"] == 20
+    assert figures["second_refresh_not_modified"] == 20
+    assert figures["second_refresh_rows_written"] == 0
+    # Twenty 100 ms answers one by one take at least two seconds.
+    assert figures["sequential_p50_s"] >= 2.0
+    assert figures["concurrent_p50_s"] < figures["sequential_p50_s"]
+    assert not Feed.objects.exists()
+
+
+def test_row_7_stores_each_article_once(db):
+    outcome = ROWS["7"].measure(SMOKE)
+
+    assert outcome.figures["articles"] == 200
+    assert outcome.figures["rows_added_second_pass"] == 0
+    assert outcome.figures["bulk_create_p50_s"] > 0
+    assert not NewsArticle.objects.exists()
+
+
+def test_row_8_measures_a_fresh_process_against_the_cap(settings):
+    settings.TRACKER_FEED_MAX_BYTES = 1024 * 1024
+    outcome = ROWS["8"].measure(Context(scale=1, repeats=1))
+
+    figures = outcome.figures
+    assert figures["cap_bytes"] == 1024 * 1024
+    assert 0.9 * figures["cap_bytes"] < figures["feed_bytes"] <= figures["cap_bytes"]
+    assert figures["entries"] > 100
+    assert figures["rss_growth_bytes"] > 0

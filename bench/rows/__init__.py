@@ -1,3 +1,3 @@
 """Importing this package registers every benchmark row, in order."""
 
-from . import api  # noqa: F401
+from . import api, news  # noqa: F401

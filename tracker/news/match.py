@@ -20,6 +20,7 @@ Names that are also ordinary words must not flood the review queue, so:
 
 from __future__ import annotations
 
+import bisect
 import html
 import re
 import unicodedata
@@ -53,23 +54,82 @@ SCREEN_TERMS = re.compile(
 )
 
 
-def fold(text: str) -> tuple[str, list[int]]:
-    """The text as the automaton sees it, and for each folded character the
-    index of the original character it came from."""
-    out: list[str] = []
-    index: list[int] = []
-    for i, char in enumerate(text.translate(_FOLD_TABLE)):
-        if char.isspace():
-            if out and out[-1] != " ":
-                out.append(" ")
-                index.append(i)
-            continue
+_RUNS = re.compile(r"\s+|\S+")
+# Whitespace that folding changes: a run of two or more, or one character
+# that is not a plain space. A lone space stays as it is.
+_SPACING = re.compile(r"\s{2,}|[^\S ]")
+
+
+class FoldIndex:
+    """Where each folded character came from, stored as segments in which
+    folded and original positions advance together: an ASCII article has
+    one segment per collapsed whitespace run, not one entry per character."""
+
+    __slots__ = ("folded_starts", "original_starts")
+
+    def __init__(self, folded_starts: list[int], original_starts: list[int]):
+        self.folded_starts = folded_starts
+        self.original_starts = original_starts
+
+    def __getitem__(self, position: int) -> int:
+        k = bisect.bisect_right(self.folded_starts, position) - 1
+        return self.original_starts[k] + position - self.folded_starts[k]
+
+
+def _fold_ascii(text: str) -> tuple[str, FoldIndex]:
+    body = text.lstrip()
+    lead = len(text) - len(body)
+    pieces: list[str] = []
+    folded_starts, original_starts = [0], [lead]
+    folded = consumed = 0
+    for run in _SPACING.finditer(body):
+        start, end = run.span()
+        pieces.append(body[consumed:start])
+        pieces.append(" ")
+        folded += start - consumed + 1
+        folded_starts.append(folded)
+        original_starts.append(lead + end)
+        consumed = end
+    pieces.append(body[consumed:])
+    return "".join(pieces).lower(), FoldIndex(folded_starts, original_starts)
+
+
+def _fold_word(word: str, start: int, out: list[str], index: list[int]) -> None:
+    for offset, char in enumerate(word):
         for part in unicodedata.normalize("NFKD", char):
             if unicodedata.combining(part):
                 continue
             for folded in part.casefold():
                 out.append(folded)
-                index.append(i)
+                index.append(start + offset)
+
+
+def fold(text: str) -> tuple[str, FoldIndex | list[int]]:
+    """The text as the automaton sees it, and for each folded character the
+    index of the original character it came from.
+
+    Whitespace runs become one space (none at the start); letters are
+    case-folded and stripped of accents. Most articles are ASCII, where
+    folding is lower-casing and collapsing spaces, done at C speed; other
+    text goes word by word, non-ASCII words character by character (tests
+    check every path gives what folding one character at a time gives)."""
+    text = text.translate(_FOLD_TABLE)
+    if text.isascii():
+        return _fold_ascii(text)
+    out: list[str] = []
+    index: list[int] = []
+    for run in _RUNS.finditer(text):
+        start = run.start()
+        chunk = run.group()
+        if chunk[0].isspace():
+            if out and out[-1][-1] != " ":
+                out.append(" ")
+                index.append(start)
+        elif chunk.isascii():
+            out.append(chunk.lower())
+            index.extend(range(start, run.end()))
+        else:
+            _fold_word(chunk, start, out, index)
     return "".join(out), index
 
 
@@ -148,10 +208,11 @@ class Matcher:
         if self.size:
             self.automaton.make_automaton()
 
-    def _hits(self, text: str, field_name: str) -> list[_Hit]:
+    def _hits(
+        self, text: str, folded: str, index: FoldIndex | list[int], field_name: str
+    ) -> list[_Hit]:
         if not self.size or not text:
             return []
-        folded, index = fold(text)
         hits = []
         for end, (pattern, owners) in self.automaton.iter(folded):
             start = end - len(pattern) + 1
@@ -182,10 +243,18 @@ class Matcher:
 
     def match(self, title: str, summary_html: str = "") -> ArticleMatches:
         summary = html_to_text(summary_html)
-        hits = self._hits(title, TITLE) + self._hits(summary, SUMMARY)
-        folded_all = fold(f"{title}\n{summary}")[0]
-        ic_related = bool(IC_TERMS.search(folded_all))
-        screen_context = bool(SCREEN_TERMS.search(folded_all))
+        folded_title, title_index = fold(title)
+        folded_summary, summary_index = fold(summary)
+        hits = self._hits(title, folded_title, title_index, TITLE) + self._hits(
+            summary, folded_summary, summary_index, SUMMARY
+        )
+        folded_all = f"{folded_title} {folded_summary}"
+        # The substring test runs at C speed and rules most articles out
+        # before the regex (which cannot skip ahead to a literal after \b).
+        ic_related = "intimacy" in folded_all and bool(IC_TERMS.search(folded_all))
+        # Searched only when a one-word title needs it: the three term
+        # regexes cost more than the automaton on a long article.
+        screen_context: bool | None = None
 
         by_entity: dict[tuple[str, int], list[_Hit]] = {}
         for hit in hits:
@@ -201,7 +270,11 @@ class Matcher:
             ):
                 if entity.related & found:
                     confidence = 0.8
-                elif screen_context or ic_related:
+                elif ic_related or (
+                    screen_context
+                    if screen_context is not None
+                    else (screen_context := bool(SCREEN_TERMS.search(folded_all)))
+                ):
                     confidence = 0.6
                 else:
                     continue

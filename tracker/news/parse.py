@@ -24,6 +24,8 @@ import nh3
 import orjson
 from defusedxml import DefusedXmlException
 
+from .stream import NotSure, StreamedEntry, feed_stream
+
 SUMMARY_MAX_CHARS = 20_000
 TITLE_MAX_CHARS = 1000
 # Formatting and links survive; scripts, styles, images (tracking pixels),
@@ -146,6 +148,62 @@ def _xml_refusal_check(content: bytes) -> str:
 
 
 def _xml_feed_parse(content: bytes, content_type: str) -> ParsedFeed:
+    fast = _xml_feed_stream(content, content_type)
+    if fast is not None:
+        return fast
+    return _xml_feed_parse_lenient(content, content_type)
+
+
+def _xml_feed_stream(content: bytes, content_type: str) -> ParsedFeed | None:
+    """The one-pass reading of a well-formed RSS 2.0 / 0.9x or Atom feed,
+    or None where feedparser must read it (malformed, another format, or
+    markup the fast path does not reproduce exactly)."""
+    entries: list[ParsedEntry] = []
+
+    def entry_take(streamed: StreamedEntry) -> None:
+        entry = _entry_make(
+            link=streamed.link,
+            guid=streamed.guid,
+            title=streamed.title,
+            summary=streamed.summary,
+            when=streamed.published or streamed.updated,
+        )
+        if entry is not None:
+            entries.append(entry)
+
+    try:
+        streamed = feed_stream(content, content_type, entry_take)
+    except DefusedXmlException as exc:
+        raise FeedRefused(
+            "The feed declares a DTD or entities, which are never expanded "
+            f"(a billion-laughs or XXE attack looks like this): {exc!r}"
+        ) from exc
+    except (NotSure, ET.ParseError):
+        return None
+    return ParsedFeed(
+        format=streamed.format, title=text_clean(streamed.title), entries=entries
+    )
+
+
+def _entry_make(
+    *, link: str, guid: str, title: str, summary: str, when
+) -> ParsedEntry | None:
+    """The tracker's rules on top of what either parser read: an entry
+    needs an id and an address to be kept."""
+    link = (link or "").strip()
+    guid = (guid or link or "").strip()
+    if not guid or not (link or guid.startswith(("http://", "https://"))):
+        return None
+    return ParsedEntry(
+        guid=guid[:1000],
+        url=(link or guid)[:1000],
+        title=text_clean(title) or "(untitled)",
+        summary=summary_clean(summary),
+        published_at=_struct_time_to_datetime(when),
+    )
+
+
+def _xml_feed_parse_lenient(content: bytes, content_type: str) -> ParsedFeed:
     xml_error = _xml_refusal_check(content)
     headers = {"content-type": content_type} if content_type else {}
     # Bytes, never a string: feedparser treats a string as a URL or path.
@@ -173,25 +231,18 @@ def _xml_feed_parse(content: bytes, content_type: str) -> ParsedFeed:
         error=error,
     )
     for entry in parsed.entries:
-        link = (entry.get("link") or "").strip()
-        guid = (entry.get("id") or link or "").strip()
-        title = text_clean(entry.get("title", ""))
-        if not guid or not (link or guid.startswith(("http://", "https://"))):
-            continue
         summary = entry.get("summary", "")
         if not summary and entry.get("content"):
             summary = entry["content"][0].get("value", "")
-        feed.entries.append(
-            ParsedEntry(
-                guid=guid[:1000],
-                url=(link or guid)[:1000],
-                title=title or "(untitled)",
-                summary=summary_clean(summary),
-                published_at=_struct_time_to_datetime(
-                    entry.get("published_parsed") or entry.get("updated_parsed")
-                ),
-            )
+        made = _entry_make(
+            link=entry.get("link") or "",
+            guid=entry.get("id") or "",
+            title=entry.get("title", ""),
+            summary=summary,
+            when=entry.get("published_parsed") or entry.get("updated_parsed"),
         )
+        if made is not None:
+            feed.entries.append(made)
     return feed
 
 

@@ -202,7 +202,14 @@ ON_DISK = {
     for path in sorted(FEEDS_DIR.glob("*.xml"))
     if path.name not in ("billion_laughs.xml", "xxe.xml")
 }
-CONTENT_TYPES = ["", "application/rss+xml", "application/xml; charset=utf-8"]
+CONTENT_TYPES = [
+    "",
+    "application/rss+xml",
+    "application/xml; charset=utf-8",
+    "text/xml",
+    "text/html",
+    "text/plain; charset=utf-8",
+]
 
 
 def _both(content: bytes, content_type: str):

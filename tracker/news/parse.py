@@ -1,11 +1,14 @@
 """Turning feed bytes into entries: RSS 0.9x/1.0/2.0, Atom 1.0 and JSON
 Feed 1.x. Plain Python.
 
-XML is first parsed by defusedxml, which refuses any DTD, entity declaration
-or external reference before anything is expanded: a billion-laughs or XXE
-feed costs one bounded parse and ends in FeedRefused. Only then does
-feedparser read it, leniently, so a malformed feed keeps the entries that
-can be read and reports what was wrong.
+A well-formed RSS 2.0 / 0.9x or Atom feed is read in one streaming pass
+(stream.py) with defusedxml's iterparse, which refuses any DTD, entity
+declaration or external reference before anything is expanded. Everything
+else, and anything that pass cannot read exactly as feedparser would, goes
+the lenient way: a defusedxml parse first (a billion-laughs or XXE feed
+costs one bounded parse and ends in FeedRefused), then feedparser, so a
+malformed feed keeps the entries that can be read and reports what was
+wrong.
 """
 
 from __future__ import annotations

@@ -123,9 +123,6 @@ def _utf8_expected(content: bytes, content_type: str) -> bool:
             raise NotSure("the HTTP charset differs from the prolog")
     except LookupError as exc:
         raise NotSure("an unknown encoding") from exc
-    if content_type.split(";")[0].strip().lower().startswith("text/"):
-        # RFC 3023 defaults for text/* make feedparser guess; not followed.
-        raise NotSure("text/* content type")
     return encoding == "utf-8"
 
 

@@ -15,6 +15,7 @@ between the check and the connection cannot redirect the request.
 from __future__ import annotations
 
 import functools
+import io
 import ipaddress
 import socket
 import ssl
@@ -271,7 +272,11 @@ class _Fetcher:
                 f"The feed is {int(declared)} bytes, more than the "
                 f"{max_bytes}-byte limit."
             )
-        chunks, size = [], 0
+        # One growing buffer rather than a list of chunks joined at the end:
+        # the join would hold the body twice at the moment it is made.
+        # BytesIO grows in place and getvalue() hands over its own buffer
+        # without a copy, so the body is in memory once.
+        body, size = io.BytesIO(), 0
         # iter_bytes yields decompressed bytes, so a gzip bomb is stopped by
         # the same cap as a plain huge file.
         for chunk in response.iter_bytes():
@@ -280,9 +285,9 @@ class _Fetcher:
                 raise FeedTooLarge(
                     f"The feed is larger than the {max_bytes}-byte limit."
                 )
-            chunks.append(chunk)
+            body.write(chunk)
             self.remaining()
-        return b"".join(chunks)
+        return body.getvalue()
 
     def fetch(self, url: str, etag: str = "", last_modified: str = "") -> FetchResult:
         headers = {

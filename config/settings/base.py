@@ -117,7 +117,7 @@ CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://tracker")}
 
 # --- Django REST framework -------------------------------------------------
 REST_FRAMEWORK = {
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "tracker.api.schema.TrackerAutoSchema",
 }
 
 SPECTACULAR_SETTINGS = {

@@ -276,6 +276,9 @@ CampaignViewSet = _resource(
 class SummaryView(ConditionalMixin, APIView):
     """The figures the campaign quotes, computed over the whole tracker."""
 
+    # Nested figures have no sensible spreadsheet shape: JSON only.
+    renderer_classes = (ORJSONRenderer,)
+
     @extend_schema(
         summary="The case in figures",
         description="Share of productions with an IC by year and by network "

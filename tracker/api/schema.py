@@ -1,0 +1,88 @@
+"""The OpenAPI schema says what the API really answers: reads are open to
+anyone, and every error a client can cause is documented with its body,
+so a generated client (or a fuzzer) is never surprised by a status."""
+
+from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse
+from rest_framework import permissions, serializers
+
+from .permissions import StaffModelPermissions
+
+# Errors are always JSON, even when CSV was asked for (ConditionalMixin).
+ERROR_MEDIA_TYPES = ("application/json",)
+
+
+class ErrorSerializer(serializers.Serializer):
+    detail = serializers.CharField(help_text="What went wrong.")
+
+
+ERROR = OpenApiResponse(ErrorSerializer)
+FIELD_ERRORS = OpenApiResponse(
+    OpenApiTypes.OBJECT,
+    description="Each offending parameter or field, with what is wrong with it.",
+)
+
+# Status -> (body, description). Which apply depends on the operation.
+ERRORS = {
+    "400": FIELD_ERRORS,
+    "401": OpenApiResponse(
+        ErrorSerializer,
+        description="The Authorization header is malformed, or "
+        "the token unknown or revoked; a write without a token.",
+    ),
+    "403": OpenApiResponse(
+        ErrorSerializer, description="The user lacks the permission to write."
+    ),
+    "404": OpenApiResponse(
+        ErrorSerializer,
+        description="No such record, a page past the last, or an unknown format.",
+    ),
+    "406": OpenApiResponse(
+        ErrorSerializer, description="The Accept header names no format served."
+    ),
+    "409": OpenApiResponse(
+        ErrorSerializer, description="Other records still refer to this one."
+    ),
+    "415": OpenApiResponse(ErrorSerializer, description="The body is not JSON."),
+    "429": OpenApiResponse(
+        ErrorSerializer, description="Too many requests from this address."
+    ),
+}
+
+
+class TrackerAutoSchema(AutoSchema):
+    def get_auth(self):
+        auths = super().get_auth()
+        # StaffModelPermissions lets anyone read; drf-spectacular only knows
+        # this of AllowAny and IsAuthenticatedOrReadOnly.
+        reads_open = any(
+            isinstance(permission, StaffModelPermissions)
+            for permission in self.view.get_permissions()
+        )
+        if reads_open and self.method in permissions.SAFE_METHODS and {} not in auths:
+            auths.append({})
+        return auths
+
+    def _error_codes(self) -> tuple[str, ...]:
+        codes = ["401", "406", "429"]
+        has_lookup = "{" in self.path
+        if self.method == "GET" and has_lookup:
+            codes += ["404"]
+        elif self.method == "GET" and getattr(self.view, "filterset_class", None):
+            # Filters and pagination refuse what they cannot parse.
+            codes += ["400", "404"]
+        elif self.method == "DELETE":
+            codes += ["403", "404", "409"]
+        elif self.method in ("POST", "PUT", "PATCH"):
+            codes += ["400", "403", "415"] + (["404"] if has_lookup else [])
+        return tuple(sorted(codes))
+
+    def _get_response_bodies(self, direction="response"):
+        responses = super()._get_response_bodies(direction)
+        for code in self._error_codes():
+            if code not in responses:
+                responses[code] = self._get_response_for_code(
+                    ERRORS[code], code, ERROR_MEDIA_TYPES, direction
+                )
+        return responses

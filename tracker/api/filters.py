@@ -3,9 +3,11 @@ a value that does not parse is a 400 naming the parameter, never a
 silently unfiltered answer a researcher might quote."""
 
 import django_filters as df
+from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef
 from django.forms.utils import ErrorDict, ErrorList
+from drf_spectacular.utils import extend_schema_field
 
 from tracker import choices
 from tracker.models import (
@@ -38,10 +40,23 @@ def _slug_filter(queryset, field_name: str, help_text: str, **kwargs):
     )
 
 
+# Python's dates (and so `__year` lookups) stop at 1..9999; a bigger number
+# overflows SQLite's integers. Outside this range a year is a 400.
+YEAR_MIN, YEAR_MAX = 1, 9999
+
+
+@extend_schema_field({"type": "integer", "minimum": YEAR_MIN, "maximum": YEAR_MAX})
+class YearFilter(df.NumberFilter):
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", YEAR_MIN)
+        kwargs.setdefault("max_value", YEAR_MAX)
+        super().__init__(*args, **kwargs)
+
+
 def _year_filter(field_name: str, lookup: str, help_text: str):
-    return df.NumberFilter(
-        field_name=field_name, lookup_expr=lookup, help_text=help_text
-    )
+    return YearFilter(field_name=field_name, lookup_expr=lookup, help_text=help_text)
 
 
 class StrictFilterSet(df.FilterSet):
@@ -206,7 +221,7 @@ class AwardOutcomeFilter(StrictFilterSet):
     category = _slug_filter(
         AwardCategory.objects.all(), "category", "The award category's slug."
     )
-    year = df.NumberFilter(field_name="ceremony_year", help_text="The ceremony year.")
+    year = YearFilter(field_name="ceremony_year", help_text="The ceremony year.")
     result = df.ChoiceFilter(
         choices=choices.AwardResult.choices, help_text="Won or nominated."
     )
@@ -231,7 +246,7 @@ class AwardMentionFilter(StrictFilterSet):
     body = _slug_filter(
         Organization.objects.all(), "award_body", "The award body's slug."
     )
-    year = df.NumberFilter(field_name="date__year", help_text="The year it happened.")
+    year = YearFilter(field_name="date__year", help_text="The year it happened.")
     kind = df.ChoiceFilter(
         choices=choices.AwardMentionKind.choices,
         help_text="Dedication, thanks, nomination or call for a category.",
@@ -257,7 +272,7 @@ class StatementFilter(StrictFilterSet):
     production = _slug_filter(
         Production.objects.all(), "production", "The production's slug."
     )
-    year = df.NumberFilter(field_name="date__year", help_text="The year it was said.")
+    year = YearFilter(field_name="date__year", help_text="The year it was said.")
     ordering = ordering("date")
 
     class Meta:
@@ -280,7 +295,7 @@ class PolicyFilter(StrictFilterSet):
 
 
 class IndustryStatisticFilter(StrictFilterSet):
-    year = df.NumberFilter(help_text="The year measured.")
+    year = YearFilter(help_text="The year measured.")
     unit = df.ChoiceFilter(
         choices=choices.StatisticUnit.choices, help_text="The figure's unit."
     )

@@ -25,6 +25,8 @@ FIELD_ERRORS = OpenApiResponse(
 
 # Status -> (body, description). Which apply depends on the operation.
 ERRORS = {
+    # Filters and writes name each bad field; the request guards answer
+    # {"detail": ...}, which is an object too.
     "400": FIELD_ERRORS,
     "401": OpenApiResponse(
         ErrorSerializer,
@@ -43,6 +45,9 @@ ERRORS = {
     ),
     "409": OpenApiResponse(
         ErrorSerializer, description="Other records still refer to this one."
+    ),
+    "414": OpenApiResponse(
+        ErrorSerializer, description="The query string is too long."
     ),
     "415": OpenApiResponse(ErrorSerializer, description="The body is not JSON."),
     "429": OpenApiResponse(
@@ -65,17 +70,16 @@ class TrackerAutoSchema(AutoSchema):
         return auths
 
     def _error_codes(self) -> tuple[str, ...]:
-        codes = ["401", "406", "429"]
-        has_lookup = "{" in self.path
-        if self.method == "GET" and has_lookup:
-            codes += ["404"]
-        elif self.method == "GET" and getattr(self.view, "filterset_class", None):
-            # Filters and pagination refuse what they cannot parse.
-            codes += ["400", "404"]
-        elif self.method == "DELETE":
-            codes += ["403", "404", "409"]
-        elif self.method in ("POST", "PUT", "PATCH"):
-            codes += ["400", "403", "415"] + (["404"] if has_lookup else [])
+        # Any request: a query string the guards refuse (400, 414), a bad
+        # token, an unknown format (404), an Accept header no renderer
+        # serves, throttling.
+        codes = {"400", "401", "404", "406", "414", "429"}
+        if self.method not in permissions.SAFE_METHODS:
+            codes.add("403")
+        if self.method in ("POST", "PUT", "PATCH"):
+            codes.add("415")
+        if self.method == "DELETE":
+            codes.add("409")
         return tuple(sorted(codes))
 
     def _get_response_bodies(self, direction="response"):

@@ -211,6 +211,9 @@ class PersonSerializer(serializers.ModelSerializer):
 
 class OrganizationSerializer(serializers.ModelSerializer):
     parent = RefSerializer(allow_null=True, help_text="The parent organization.")
+    # Not a URLField: an unknown website is stored and served as "", which
+    # is no URI.
+    website = serializers.CharField(help_text="Its website's URL; empty if unknown.")
 
     class Meta:
         model = Organization

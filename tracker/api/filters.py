@@ -26,12 +26,40 @@ from tracker.models import (
 )
 from tracker.search import search_filter
 
+from .schema import SLUG_PATTERN
+
 # Parameters read by pagination and content negotiation, not by filters.
 PASSTHROUGH_PARAMETERS = frozenset({"page", "page_size", "format"})
 
 
+@extend_schema_field({"type": "string", "pattern": SLUG_PATTERN})
+class RecordFilter(df.ModelChoiceFilter):
+    """A related record named by its slug; an unknown slug is a 400, never
+    an empty answer someone might quote as "none"."""
+
+
+class StrictBooleanField(forms.NullBooleanField):
+    """true or false; Django's field would read "null" or "maybe" as no
+    filter at all."""
+
+    def to_python(self, value):
+        text = str(value).strip().lower()
+        if text in ("true", "false"):
+            return text == "true"
+        if text:
+            raise ValidationError("true or false.", code="invalid")
+        return None
+
+    def validate(self, value):
+        pass
+
+
+class StrictBooleanFilter(df.BooleanFilter):
+    field_class = StrictBooleanField
+
+
 def _slug_filter(queryset, field_name: str, help_text: str, **kwargs):
-    return df.ModelChoiceFilter(
+    return RecordFilter(
         queryset=queryset,
         field_name=field_name,
         to_field_name="slug",
@@ -72,8 +100,23 @@ class StrictFilterSet(df.FilterSet):
             if key not in self.filters and key not in PASSTHROUGH_PARAMETERS
         )
 
+    def blank_parameters(self) -> list[str]:
+        # Free text and ordering may be empty; a blank year, date, choice
+        # or slug is a mistake, and ignoring it would answer unfiltered.
+        return sorted(
+            key
+            for key, filter_ in self.filters.items()
+            if key in self.data
+            and not isinstance(filter_, df.CharFilter | df.OrderingFilter)
+            and not str(self.data.get(key)).strip()
+        )
+
     def is_valid(self):
-        return not self.unknown_parameters() and super().is_valid()
+        return (
+            not self.unknown_parameters()
+            and not self.blank_parameters()
+            and super().is_valid()
+        )
 
     @property
     def errors(self):
@@ -87,6 +130,10 @@ class StrictFilterSet(df.FilterSet):
                         code="unknown_parameter",
                     )
                 ]
+            )
+        for key in self.blank_parameters():
+            errors[key] = ErrorList(
+                [ValidationError("A value is required.", code="required")]
             )
         return errors
 
@@ -204,7 +251,7 @@ class AwardCategoryFilter(StrictFilterSet):
         choices=choices.AwardCategoryStatus.choices,
         help_text="Existing, proposed or newly introduced.",
     )
-    is_intimacy_coordination = df.BooleanFilter(
+    is_intimacy_coordination = StrictBooleanFilter(
         help_text="true for categories that would honour ICs."
     )
     ordering = ordering("name", "year_introduced")

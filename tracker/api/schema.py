@@ -5,7 +5,7 @@ so a generated client (or a fuzzer) is never surprised by a status."""
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse
-from rest_framework import permissions, serializers
+from rest_framework import permissions, relations, serializers
 
 from .permissions import StaffModelPermissions
 
@@ -56,7 +56,39 @@ ERRORS = {
 }
 
 
+# Django's slug alphabet, anchored: what a related record's slug looks like.
+SLUG_PATTERN = r"^[-a-zA-Z0-9_]+$"
+
+
+def _decimal_pattern(field: serializers.DecimalField) -> str | None:
+    # drf-spectacular's pattern lets "", "-" and "." through, which DRF
+    # refuses; at least one digit before the point is what it accepts.
+    if field.max_digits is None or field.decimal_places is None:
+        return None
+    whole = field.max_digits - field.decimal_places
+    return rf"^-?\d{{1,{whole}}}(?:\.\d{{1,{field.decimal_places}}})?$"
+
+
 class TrackerAutoSchema(AutoSchema):
+    def _map_serializer_field(self, field, direction, bypass_extensions=False):
+        schema = super()._map_serializer_field(field, direction, bypass_extensions)
+        if direction != "request" or not isinstance(schema, dict):
+            return schema
+        # What the write serializers refuse, said in the schema, so a
+        # client learns it before the 400.
+        if isinstance(field, relations.SlugRelatedField):
+            schema["pattern"] = SLUG_PATTERN
+        elif isinstance(field, relations.ManyRelatedField):
+            if not field.allow_empty:
+                schema["minItems"] = 1
+            if isinstance(field.child_relation, relations.SlugRelatedField):
+                schema.setdefault("items", {})["pattern"] = SLUG_PATTERN
+        elif isinstance(field, serializers.DecimalField):
+            pattern = _decimal_pattern(field)
+            if pattern and schema.get("type") == "string":
+                schema["pattern"] = pattern
+        return schema
+
     def get_auth(self):
         auths = super().get_auth()
         # StaffModelPermissions lets anyone read; drf-spectacular only knows

@@ -4,6 +4,7 @@ by hand in `to_representation`: the declared fields still describe the
 payload for the OpenAPI schema."""
 
 from django.db import models
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from tracker.choices import CitationStance
@@ -21,6 +22,7 @@ from tracker.models import (
     Source,
     Statement,
 )
+from tracker.models.base import AliasListField
 
 
 def _iso(value):
@@ -442,8 +444,28 @@ class CitationInputSerializer(serializers.Serializer):
     )
 
 
+class AliasesField(serializers.ListField):
+    """Aliases as a JSON list of names (the model stores a list)."""
+
+    child = serializers.CharField()
+
+
+# \S: a name that is more than whitespace, which is all the model accepts.
+extend_schema_field({"type": "array", "items": {"type": "string", "pattern": r"\S"}})(
+    AliasesField
+)
+
+
 class RecordWriteSerializer(serializers.ModelSerializer):
     serializer_related_field = SlugRelatedField
+
+    def build_standard_field(self, field_name, model_field):
+        if isinstance(model_field, AliasListField):
+            return AliasesField, {
+                "required": False,
+                "help_text": "Other names it goes by, as a list.",
+            }
+        return super().build_standard_field(field_name, model_field)
 
     def create(self, validated_data):  # pragma: no cover - views use services
         raise NotImplementedError("Writes go through tracker.services.records.")

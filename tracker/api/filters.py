@@ -43,6 +43,8 @@ class StrictBooleanField(forms.NullBooleanField):
     filter at all."""
 
     def to_python(self, value):
+        if value is None:
+            return None
         text = str(value).strip().lower()
         if text in ("true", "false"):
             return text == "true"

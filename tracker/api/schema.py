@@ -58,6 +58,7 @@ ERRORS = {
 
 # Django's slug alphabet, anchored: what a related record's slug looks like.
 SLUG_PATTERN = r"^[-a-zA-Z0-9_]+$"
+SLUG_OR_EMPTY = r"^[-a-zA-Z0-9_]*$"
 
 
 def _decimal_pattern(field: serializers.DecimalField) -> str | None:
@@ -77,7 +78,8 @@ class TrackerAutoSchema(AutoSchema):
         # What the write serializers refuse, said in the schema, so a
         # client learns it before the 400.
         if isinstance(field, relations.SlugRelatedField):
-            schema["pattern"] = SLUG_PATTERN
+            # DRF reads "" as null for a relation: allowed where null is.
+            schema["pattern"] = SLUG_OR_EMPTY if field.allow_null else SLUG_PATTERN
         elif isinstance(field, relations.ManyRelatedField):
             if not field.allow_empty:
                 schema["minItems"] = 1

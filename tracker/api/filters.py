@@ -42,6 +42,9 @@ class StrictBooleanField(forms.NullBooleanField):
     """true or false; Django's field would read "null" or "maybe" as no
     filter at all."""
 
+    # The default select widget already turns unknown words into None.
+    widget = forms.TextInput
+
     def to_python(self, value):
         if value is None:
             return None

@@ -59,6 +59,10 @@ ERRORS = {
 # Django's slug alphabet, anchored: what a related record's slug looks like.
 SLUG_PATTERN = r"^[-a-zA-Z0-9_]+$"
 SLUG_OR_EMPTY = r"^[-a-zA-Z0-9_]*$"
+# Four labels of at most 46 characters and a top-level domain keep a host
+# under the 253 characters DNS (and Django) allow.
+_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,44}[A-Za-z0-9])?"
+URL_PATTERN = rf"https?://(?:{_LABEL}\.){{1,4}}[A-Za-z]{{2,63}}(?:[/?#]\S*)?"
 
 
 def _decimal_pattern(field: serializers.DecimalField) -> str | None:
@@ -85,6 +89,14 @@ class TrackerAutoSchema(AutoSchema):
                 schema["minItems"] = 1
             if isinstance(field.child_relation, relations.SlugRelatedField):
                 schema.setdefault("items", {})["pattern"] = SLUG_PATTERN
+        elif isinstance(field, serializers.ListSerializer) and not field.allow_empty:
+            schema["minItems"] = 1
+        elif isinstance(field, serializers.URLField):
+            # Django's URLValidator is stricter than RFC 3986's "uri" (a
+            # top-level domain, a host of at most 253 characters): this
+            # pattern is a subset it always accepts.
+            # (spectacular adds the "or empty" alternative for blank=True.)
+            schema["pattern"] = rf"^{URL_PATTERN}$"
         elif isinstance(field, serializers.DecimalField):
             pattern = _decimal_pattern(field)
             if pattern and schema.get("type") == "string":

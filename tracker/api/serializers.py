@@ -477,9 +477,11 @@ class RecordWriteSerializer(serializers.ModelSerializer):
 _WRITE_EXCLUDE = ("id", "created_at", "updated_at")
 
 
-def write_serializer_for(model: type[models.Model]) -> type[RecordWriteSerializer]:
+def write_serializer_for(
+    model: type[models.Model], *, creating: bool = False
+) -> type[RecordWriteSerializer]:
     """A ModelSerializer over the model's editable fields; claims also take
-    `citations`, required when the claim is new."""
+    `citations`, at least one when the claim is new (`creating`)."""
     attrs = {
         "Meta": type(
             "Meta",
@@ -495,8 +497,11 @@ def write_serializer_for(model: type[models.Model]) -> type[RecordWriteSerialize
     if issubclass(model, CitedClaim):
         attrs["citations"] = CitationInputSerializer(
             many=True,
-            required=False,
+            required=creating,
+            allow_empty=not creating,
             write_only=True,
-            help_text="Sources to cite; a new claim needs at least one.",
+            help_text="Sources to cite; a new claim needs at least one, and "
+            "those given to an existing claim are added to its own.",
         )
-    return type(f"{model.__name__}WriteSerializer", (RecordWriteSerializer,), attrs)
+    name = f"{model.__name__}{'Create' if creating else 'Write'}Serializer"
+    return type(name, (RecordWriteSerializer,), attrs)

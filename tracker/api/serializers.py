@@ -224,6 +224,11 @@ class OrganizationSerializer(serializers.ModelSerializer):
 
 
 class SourceSerializer(serializers.ModelSerializer):
+    # Not a URLField: a speech heard in person has no address, served as "".
+    url = serializers.CharField(
+        help_text="Where to read the source; empty if it has no public address."
+    )
+
     class Meta:
         model = Source
         fields = ("slug", "url", "title", "publisher", "published_on", "kind", "notes")

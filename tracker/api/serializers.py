@@ -482,11 +482,9 @@ class RecordWriteSerializer(serializers.ModelSerializer):
 _WRITE_EXCLUDE = ("id", "created_at", "updated_at")
 
 
-def write_serializer_for(
-    model: type[models.Model], *, creating: bool = False
-) -> type[RecordWriteSerializer]:
+def write_serializer_for(model: type[models.Model]) -> type[RecordWriteSerializer]:
     """A ModelSerializer over the model's editable fields; claims also take
-    `citations`, at least one when the claim is new (`creating`)."""
+    `citations`, required when the claim is new."""
     attrs = {
         "Meta": type(
             "Meta",
@@ -502,11 +500,9 @@ def write_serializer_for(
     if issubclass(model, CitedClaim):
         attrs["citations"] = CitationInputSerializer(
             many=True,
-            required=creating,
-            allow_empty=not creating,
+            required=False,
             write_only=True,
-            help_text="Sources to cite; a new claim needs at least one, and "
-            "those given to an existing claim are added to its own.",
+            help_text="Sources to cite; a new claim needs at least one (a "
+            "production whose IC status is unknown needs none).",
         )
-    name = f"{model.__name__}{'Create' if creating else 'Write'}Serializer"
-    return type(name, (RecordWriteSerializer,), attrs)
+    return type(f"{model.__name__}WriteSerializer", (RecordWriteSerializer,), attrs)

@@ -61,16 +61,13 @@ class RecordViewSet(ConditionalMixin, viewsets.ModelViewSet):
     http_method_names = ("get", "post", "put", "patch", "delete", "head", "options")
     selector = None
     write_serializer_class = None
-    create_serializer_class = None
     csv_name = "records"
 
     def get_queryset(self):
         return type(self).selector()
 
     def get_serializer_class(self):
-        if self.action == "create":
-            return self.create_serializer_class
-        if self.action in ("update", "partial_update"):
+        if self.action in ("create", "update", "partial_update"):
             return self.write_serializer_class
         return self.serializer_class
 
@@ -146,9 +143,6 @@ def _resource(model, selector, serializer, filterset, name, description):
             "selector": staticmethod(selector),
             "serializer_class": serializer,
             "write_serializer_class": serializers.write_serializer_for(model),
-            "create_serializer_class": serializers.write_serializer_for(
-                model, creating=True
-            ),
             "filterset_class": filterset,
             "csv_name": name,
             "queryset": model.objects.none(),

@@ -7,7 +7,7 @@ from django.db import models
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from tracker.choices import CitationStance
+from tracker.choices import CitationStance, ICEvidence
 from tracker.models import (
     AwardCategory,
     AwardMention,
@@ -109,6 +109,12 @@ class ProductionSerializer(serializers.ModelSerializer):
     studio = RefSerializer(allow_null=True, help_text="The studio, if known.")
     network = RefSerializer(
         allow_null=True, help_text="The network or streamer that carried it."
+    )
+    # Declared for the schema: empty while the IC status is unknown.
+    ic_evidence = serializers.ChoiceField(
+        choices=ICEvidence.choices,
+        allow_blank=True,
+        help_text="The kind of evidence for its IC status; empty if unknown.",
     )
     ic_evidence_strength = serializers.CharField(
         help_text="strong, moderate, weak or none: the grade of ic_evidence."

@@ -11,7 +11,9 @@ import pytest
 import schemathesis
 from django.contrib.auth.models import Permission
 from django.core.cache import cache
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.config import SchemathesisConfig
 from schemathesis.config._checks import NEGATIVE_DATA_REJECTION_EXPECTED_STATUSES
@@ -127,7 +129,19 @@ CHECKS = {
 
 
 @pytest.fixture
-def dataset(db, settings):
+def _connection_kept():
+    """The WSGI handler closes the connection around each request, which
+    inside the test's transaction closes it for good (PostgreSQL). Django's
+    test client does the same as this while it sends a request."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def dataset(db, settings, _connection_kept):
     """A small tracker: one of each record, linked, so lists and filters
     have rows to serialize."""
     # Throttling has its own tests; here it would only turn examples into 429s.

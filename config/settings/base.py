@@ -5,6 +5,7 @@ the environment (12-factor), so one code path serves dev, CI and production.
 from pathlib import Path
 
 import environ
+import orjson
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -117,7 +118,7 @@ CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://tracker")}
 
 # --- Django REST framework -------------------------------------------------
 REST_FRAMEWORK = {
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "tracker.api.schema.TrackerAutoSchema",
 }
 
 SPECTACULAR_SETTINGS = {
@@ -150,6 +151,9 @@ REST_FRAMEWORK |= {
     "DEFAULT_FILTER_BACKENDS": ("django_filters.rest_framework.DjangoFilterBackend",),
     "EXCEPTION_HANDLER": "tracker.api.exceptions.exception_handler",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    # Errors of list fields are keyed by position ({0: [...]}); orjson
+    # refuses int keys unless told.
+    "ORJSON_RENDERER_OPTIONS": (orjson.OPT_NON_STR_KEYS,),
 }
 SPECTACULAR_SETTINGS |= {
     "SWAGGER_UI_DIST": "SIDECAR",

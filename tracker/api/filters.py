@@ -7,6 +7,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef
 from django.forms.utils import ErrorDict, ErrorList
+from drf_spectacular.utils import extend_schema_field
 
 from tracker import choices
 from tracker.models import (
@@ -25,12 +26,20 @@ from tracker.models import (
 )
 from tracker.search import search_filter
 
+from .schema import SLUG_PATTERN
+
 # Parameters read by pagination and content negotiation, not by filters.
 PASSTHROUGH_PARAMETERS = frozenset({"page", "page_size", "format"})
 
 
+@extend_schema_field({"type": "string", "pattern": SLUG_PATTERN})
+class RecordFilter(df.ModelChoiceFilter):
+    """A related record named by its slug; an unknown slug is a 400, never
+    an empty answer someone might quote as "none"."""
+
+
 def _slug_filter(queryset, field_name: str, help_text: str, **kwargs):
-    return df.ModelChoiceFilter(
+    return RecordFilter(
         queryset=queryset,
         field_name=field_name,
         to_field_name="slug",
@@ -39,10 +48,23 @@ def _slug_filter(queryset, field_name: str, help_text: str, **kwargs):
     )
 
 
+# Python's dates (and so `__year` lookups) stop at 1..9999; a bigger number
+# overflows SQLite's integers. Outside this range a year is a 400.
+YEAR_MIN, YEAR_MAX = 1, 9999
+
+
+@extend_schema_field({"type": "integer", "minimum": YEAR_MIN, "maximum": YEAR_MAX})
+class YearFilter(df.NumberFilter):
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", YEAR_MIN)
+        kwargs.setdefault("max_value", YEAR_MAX)
+        super().__init__(*args, **kwargs)
+
+
 def _year_filter(field_name: str, lookup: str, help_text: str):
-    return df.NumberFilter(
-        field_name=field_name, lookup_expr=lookup, help_text=help_text
-    )
+    return YearFilter(field_name=field_name, lookup_expr=lookup, help_text=help_text)
 
 
 class StrictBooleanField(forms.NullBooleanField):
@@ -80,8 +102,23 @@ class StrictFilterSet(df.FilterSet):
             if key not in self.filters and key not in self.passthrough_parameters
         )
 
+    def blank_parameters(self) -> list[str]:
+        # Free text and ordering may be empty; a blank year, date, choice
+        # or slug is a mistake, and ignoring it would answer unfiltered.
+        return sorted(
+            key
+            for key, filter_ in self.filters.items()
+            if key in self.data
+            and not isinstance(filter_, df.CharFilter | df.OrderingFilter)
+            and not str(self.data.get(key)).strip()
+        )
+
     def is_valid(self):
-        return not self.unknown_parameters() and super().is_valid()
+        return (
+            not self.unknown_parameters()
+            and not self.blank_parameters()
+            and super().is_valid()
+        )
 
     @property
     def errors(self):
@@ -95,6 +132,10 @@ class StrictFilterSet(df.FilterSet):
                         code="unknown_parameter",
                     )
                 ]
+            )
+        for key in self.blank_parameters():
+            errors[key] = ErrorList(
+                [ValidationError("A value is required.", code="required")]
             )
         return errors
 
@@ -229,7 +270,7 @@ class AwardOutcomeFilter(StrictFilterSet):
     category = _slug_filter(
         AwardCategory.objects.all(), "category", "The award category's slug."
     )
-    year = df.NumberFilter(field_name="ceremony_year", help_text="The ceremony year.")
+    year = YearFilter(field_name="ceremony_year", help_text="The ceremony year.")
     result = df.ChoiceFilter(
         choices=choices.AwardResult.choices, help_text="Won or nominated."
     )
@@ -254,7 +295,7 @@ class AwardMentionFilter(StrictFilterSet):
     body = _slug_filter(
         Organization.objects.all(), "award_body", "The award body's slug."
     )
-    year = df.NumberFilter(field_name="date__year", help_text="The year it happened.")
+    year = YearFilter(field_name="date__year", help_text="The year it happened.")
     kind = df.ChoiceFilter(
         choices=choices.AwardMentionKind.choices,
         help_text="Dedication, thanks, nomination or call for a category.",
@@ -280,7 +321,7 @@ class StatementFilter(StrictFilterSet):
     production = _slug_filter(
         Production.objects.all(), "production", "The production's slug."
     )
-    year = df.NumberFilter(field_name="date__year", help_text="The year it was said.")
+    year = YearFilter(field_name="date__year", help_text="The year it was said.")
     ordering = ordering("date")
 
     class Meta:
@@ -303,7 +344,7 @@ class PolicyFilter(StrictFilterSet):
 
 
 class IndustryStatisticFilter(StrictFilterSet):
-    year = df.NumberFilter(help_text="The year measured.")
+    year = YearFilter(help_text="The year measured.")
     unit = df.ChoiceFilter(
         choices=choices.StatisticUnit.choices, help_text="The figure's unit."
     )

@@ -7,9 +7,10 @@ from urllib.parse import urlencode
 
 from django.db import models
 from django.urls import reverse
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from tracker.choices import CitationStance
+from tracker.choices import CitationStance, ICEvidence
 from tracker.models import (
     AwardCategory,
     AwardMention,
@@ -24,6 +25,7 @@ from tracker.models import (
     Source,
     Statement,
 )
+from tracker.models.base import AliasListField
 
 
 def _iso(value):
@@ -124,6 +126,12 @@ class ProductionSerializer(serializers.ModelSerializer):
     studio = RefSerializer(allow_null=True, help_text="The studio, if known.")
     network = RefSerializer(
         allow_null=True, help_text="The network or streamer that carried it."
+    )
+    # Declared for the schema: empty while the IC status is unknown.
+    ic_evidence = serializers.ChoiceField(
+        choices=ICEvidence.choices,
+        allow_blank=True,
+        help_text="The kind of evidence for its IC status; empty if unknown.",
     )
     ic_evidence_strength = serializers.CharField(
         help_text="strong, moderate, weak or none: the grade of ic_evidence."
@@ -237,6 +245,9 @@ class OrganizationSerializer(serializers.ModelSerializer):
     news = serializers.SerializerMethodField(
         help_text="Where to read the approved news articles naming it."
     )
+    # Not a URLField: an unknown website is stored and served as "", which
+    # is no URI.
+    website = serializers.CharField(help_text="Its website's URL; empty if unknown.")
 
     class Meta:
         model = Organization
@@ -257,6 +268,11 @@ class OrganizationSerializer(serializers.ModelSerializer):
 
 
 class SourceSerializer(serializers.ModelSerializer):
+    # Not a URLField: a speech heard in person has no address, served as "".
+    url = serializers.CharField(
+        help_text="Where to read the source; empty if it has no public address."
+    )
+
     class Meta:
         model = Source
         fields = ("slug", "url", "title", "publisher", "published_on", "kind", "notes")
@@ -477,8 +493,28 @@ class CitationInputSerializer(serializers.Serializer):
     )
 
 
+class AliasesField(serializers.ListField):
+    """Aliases as a JSON list of names (the model stores a list)."""
+
+    child = serializers.CharField()
+
+
+# \S: a name that is more than whitespace, which is all the model accepts.
+extend_schema_field({"type": "array", "items": {"type": "string", "pattern": r"\S"}})(
+    AliasesField
+)
+
+
 class RecordWriteSerializer(serializers.ModelSerializer):
     serializer_related_field = SlugRelatedField
+
+    def build_standard_field(self, field_name, model_field):
+        if isinstance(model_field, AliasListField):
+            return AliasesField, {
+                "required": False,
+                "help_text": "Other names it goes by, as a list.",
+            }
+        return super().build_standard_field(field_name, model_field)
 
     def create(self, validated_data):  # pragma: no cover - views use services
         raise NotImplementedError("Writes go through tracker.services.records.")
@@ -510,6 +546,7 @@ def write_serializer_for(model: type[models.Model]) -> type[RecordWriteSerialize
             many=True,
             required=False,
             write_only=True,
-            help_text="Sources to cite; a new claim needs at least one.",
+            help_text="Sources to cite; a new claim needs at least one (a "
+            "production whose IC status is unknown needs none).",
         )
     return type(f"{model.__name__}WriteSerializer", (RecordWriteSerializer,), attrs)

@@ -55,6 +55,9 @@ def _conditional(request, response):
 
 class RecordViewSet(ConditionalMixin, viewsets.ModelViewSet):
     lookup_field = "slug"
+    # Django's slug alphabet: the schema states it, and anything else is a
+    # 404 from the router instead of a query.
+    lookup_value_regex = "[-a-zA-Z0-9_]+"
     http_method_names = ("get", "post", "put", "patch", "delete", "head", "options")
     selector = None
     write_serializer_class = None
@@ -276,6 +279,9 @@ CampaignViewSet = _resource(
 
 class SummaryView(ConditionalMixin, APIView):
     """The figures the campaign quotes, computed over the whole tracker."""
+
+    # Nested figures have no sensible spreadsheet shape: JSON only.
+    renderer_classes = (ORJSONRenderer,)
 
     @extend_schema(
         summary="The case in figures",

@@ -85,16 +85,23 @@ class ParsedFeed:
     """What was wrong with a feed that could still be partly read."""
 
 
-def summary_clean(html: str) -> str:
-    html = (html or "")[: SUMMARY_MAX_CHARS * 2]
-    cleaned = nh3.clean(
+def _sanitize(html: str) -> str:
+    return nh3.clean(
         html,
         tags=SUMMARY_TAGS,
         attributes=SUMMARY_ATTRIBUTES,
         url_schemes={"http", "https", "mailto"},
         link_rel="noopener noreferrer nofollow",
     )
-    return cleaned[:SUMMARY_MAX_CHARS].strip()
+
+
+def summary_clean(html: str) -> str:
+    cleaned = _sanitize((html or "")[: SUMMARY_MAX_CHARS * 2])
+    if len(cleaned) > SUMMARY_MAX_CHARS:
+        # A cut can fall inside a tag or an attribute; cleaning the cut text
+        # again drops the broken tag and closes the open ones.
+        cleaned = _sanitize(cleaned[:SUMMARY_MAX_CHARS])
+    return cleaned.strip()
 
 
 def text_clean(text: str) -> str:

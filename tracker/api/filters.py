@@ -7,7 +7,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef
 from django.forms.utils import ErrorDict, ErrorList
-from drf_spectacular.utils import extend_schema_field
+from drf_spectacular.drainage import set_override
 
 from tracker import choices
 from tracker.models import (
@@ -32,10 +32,27 @@ from .schema import SLUG_PATTERN
 PASSTHROUGH_PARAMETERS = frozenset({"page", "page_size", "format"})
 
 
-@extend_schema_field({"type": "string", "pattern": SLUG_PATTERN})
-class RecordFilter(df.ModelChoiceFilter):
+class DescribedSchemaMixin:
+    """A filter whose parameter schema is given here rather than guessed.
+    drf-spectacular takes an annotated filter's schema as it is and drops
+    the help_text, so the annotation is made per filter, description
+    included."""
+
+    parameter_schema: dict = {}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        schema = dict(self.parameter_schema)
+        if self.extra.get("help_text"):
+            schema["description"] = str(self.extra["help_text"])
+        set_override(self, "field", schema)
+
+
+class RecordFilter(DescribedSchemaMixin, df.ModelChoiceFilter):
     """A related record named by its slug; an unknown slug is a 400, never
     an empty answer someone might quote as "none"."""
+
+    parameter_schema = {"type": "string", "pattern": SLUG_PATTERN}
 
 
 def _slug_filter(queryset, field_name: str, help_text: str, **kwargs):
@@ -53,9 +70,9 @@ def _slug_filter(queryset, field_name: str, help_text: str, **kwargs):
 YEAR_MIN, YEAR_MAX = 1, 9999
 
 
-@extend_schema_field({"type": "integer", "minimum": YEAR_MIN, "maximum": YEAR_MAX})
-class YearFilter(df.NumberFilter):
+class YearFilter(DescribedSchemaMixin, df.NumberFilter):
     field_class = forms.IntegerField
+    parameter_schema = {"type": "integer", "minimum": YEAR_MIN, "maximum": YEAR_MAX}
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("min_value", YEAR_MIN)

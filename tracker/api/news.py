@@ -27,6 +27,11 @@ from .pagination import StrictPageSize
 from .serializers import RefSerializer, _iso, _ref
 from .views import RecordViewSet
 
+REVIEW_QUEUE_STAFF_ONLY = (
+    "Only staff may read the review queue; authenticate with a staff token "
+    "or leave this parameter out."
+)
+
 REVIEW_STATUS = "review_status"
 ENTITY_MODELS = {
     MatchEntityType.PRODUCTION: Production,
@@ -45,14 +50,7 @@ def review_status_requested(request) -> str:
     if raw is None:
         return ReviewStatus.APPROVED
     if not _is_staff(request.user):
-        raise ValidationError(
-            {
-                REVIEW_STATUS: [
-                    "Only staff may read the review queue; authenticate "
-                    "with a staff token or leave this parameter out."
-                ]
-            }
-        )
+        raise ValidationError({REVIEW_STATUS: [REVIEW_QUEUE_STAFF_ONLY]})
     if raw not in ReviewStatus.values:
         raise ValidationError(
             {REVIEW_STATUS: [f"One of: {', '.join(ReviewStatus.values)}."]}

@@ -160,6 +160,10 @@ SPECTACULAR_SETTINGS |= {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "tracker.api.schema.describe_generated_parts",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "SourceKindEnum": "tracker.choices.SourceKind",
         "CitationStanceEnum": "tracker.choices.CitationStance",

@@ -24,15 +24,23 @@ def schema(api):
     return response.json()
 
 
-def test_every_filter_parameter_is_described(schema):
+def test_every_parameter_is_described(schema):
     missing = [
         (path, parameter["name"])
         for path, item in schema["paths"].items()
         for operation in item.values()
         for parameter in operation.get("parameters", ())
-        if parameter["in"] == "query"
-        and parameter["name"] != "format"
-        and not parameter.get("description")
+        if not parameter.get("description")
+    ]
+    assert missing == []
+
+
+def test_every_field_is_described(schema):
+    missing = [
+        f"{name}.{field}"
+        for name, component in schema["components"]["schemas"].items()
+        for field, definition in component.get("properties", {}).items()
+        if not definition.get("description")
     ]
     assert missing == []
 

@@ -136,3 +136,34 @@ class TrackerAutoSchema(AutoSchema):
                     ERRORS[code], code, ERROR_MEDIA_TYPES, direction
                 )
         return responses
+
+
+# What drf-spectacular generates itself, and so cannot take a help_text:
+# the pagination envelope and the path and format parameters.
+PAGE_FIELDS = {
+    "count": "How many records match the filters, on every page together.",
+    "next": "The URL of the next page; null on the last one.",
+    "previous": "The URL of the previous page; null on the first one.",
+    "results": "This page's records.",
+}
+PARAMETERS = {
+    "format": "json (the default) or csv: the same records as a spreadsheet.",
+    "slug": "The record's slug, as in its public URL.",
+    "id": "The article's number.",
+}
+
+
+def describe_generated_parts(result, generator, request, public):
+    """A postprocessing hook: every field and parameter is described."""
+    for name, component in result.get("components", {}).get("schemas", {}).items():
+        if not name.startswith("Paginated"):
+            continue
+        for field, schema in component.get("properties", {}).items():
+            if field in PAGE_FIELDS and not schema.get("description"):
+                schema["description"] = PAGE_FIELDS[field]
+    for operations in result.get("paths", {}).values():
+        for operation in operations.values():
+            for parameter in operation.get("parameters", []):
+                if not parameter.get("description") and parameter["name"] in PARAMETERS:
+                    parameter["description"] = PARAMETERS[parameter["name"]]
+    return result

@@ -29,22 +29,31 @@ class AwardCategory(SluggedModel, CitedClaim):
         related_name="award_categories",
         limit_choices_to={"kind__in": AWARD_BODY_KINDS},
     )
-    name = models.CharField(max_length=200)
+    name = models.CharField(
+        max_length=200, help_text="The category's name as the award body gives it."
+    )
     status = models.CharField(
         max_length=12,
         choices=AwardCategoryStatus.choices,
         default=AwardCategoryStatus.EXISTING,
         db_index=True,
+        help_text="Existing, proposed (by the campaign) or newly introduced.",
     )
     year_introduced = models.PositiveSmallIntegerField(
-        null=True, blank=True, validators=YEAR_VALIDATORS
+        null=True,
+        blank=True,
+        validators=YEAR_VALIDATORS,
+        help_text="The first year it was awarded; empty while only proposed.",
     )
     is_intimacy_coordination = models.BooleanField(
         "recognizes intimacy coordination",
         default=False,
         help_text="Tick for a category that would honour ICs.",
     )
-    description = models.TextField(blank=True)
+    description = models.TextField(
+        blank=True,
+        help_text="What it honours, in the award body's words where possible.",
+    )
 
     history = HistoricalRecords()
 
@@ -98,8 +107,18 @@ class AwardOutcome(SluggedModel, CitedClaim):
         blank=True,
         related_name="award_outcomes",
     )
-    people = models.ManyToManyField(Person, blank=True, related_name="award_outcomes")
-    result = models.CharField(max_length=10, choices=AwardResult.choices, db_index=True)
+    people = models.ManyToManyField(
+        Person,
+        blank=True,
+        related_name="award_outcomes",
+        help_text="The people nominated or honoured, where the category names them.",
+    )
+    result = models.CharField(
+        max_length=10,
+        choices=AwardResult.choices,
+        db_index=True,
+        help_text="Won or nominated.",
+    )
 
     history = HistoricalRecords(m2m_fields=[people])
 
@@ -134,7 +153,13 @@ class AwardMention(SluggedModel, DatedMixin, CitedClaim):
     slug_source = "slug_text"
 
     kind = models.CharField(
-        max_length=20, choices=AwardMentionKind.choices, db_index=True
+        max_length=20,
+        choices=AwardMentionKind.choices,
+        db_index=True,
+        help_text=(
+            "How the IC was named: a dedication, thanks in a speech, "
+            "a nomination or a call for a category."
+        ),
     )
     speaker = models.ForeignKey(
         Person,
@@ -171,7 +196,9 @@ class AwardMention(SluggedModel, DatedMixin, CitedClaim):
         blank=True,
         related_name="award_mentions",
     )
-    quote = models.TextField(blank=True)
+    quote = models.TextField(
+        blank=True, help_text="The words said or written, quoted exactly."
+    )
 
     history = HistoricalRecords()
 

@@ -121,7 +121,10 @@ class DatedMixin(models.Model):
         "the precision.",
     )
     date_precision = models.CharField(
-        max_length=8, choices=DatePrecision.choices, default=DatePrecision.DAY
+        max_length=8,
+        choices=DatePrecision.choices,
+        default=DatePrecision.DAY,
+        help_text="How much of the date is known: day, month or year.",
     )
 
     class Meta:

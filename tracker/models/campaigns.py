@@ -12,7 +12,7 @@ from .sources import CitedClaim
 
 
 class Campaign(SluggedModel):
-    name = models.CharField(max_length=200)
+    name = models.CharField(max_length=200, help_text="The campaign's name.")
     target_body = models.ForeignKey(
         Organization,
         on_delete=models.PROTECT,
@@ -37,8 +37,11 @@ class Campaign(SluggedModel):
         choices=CampaignStatus.choices,
         default=CampaignStatus.PROPOSED,
         db_index=True,
+        help_text="Where the campaign stands at this award body.",
     )
-    summary = models.TextField(blank=True)
+    summary = models.TextField(
+        blank=True, help_text="What the campaign asks for and why, in a few sentences."
+    )
 
     history = HistoricalRecords(m2m_fields=[precedents])
 

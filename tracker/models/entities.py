@@ -40,9 +40,14 @@ class ExternalIdsMixin(models.Model):
         blank=True,
         unique=True,
         validators=[wikidata_validator],
+        help_text="Wikidata item id, e.g. Q123456.",
     )
     tmdb_id = models.PositiveIntegerField(
-        "TMDB id", null=True, blank=True, validators=[MinValueValidator(1)]
+        "TMDB id",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text="The Movie Database (TMDB) numeric id.",
     )
 
     class Meta:
@@ -50,12 +55,20 @@ class ExternalIdsMixin(models.Model):
 
 
 class Organization(SluggedModel):
-    name = models.CharField(max_length=200, db_index=True)
+    name = models.CharField(
+        max_length=200, db_index=True, help_text="The name it is best known by."
+    )
     kind = models.CharField(
-        max_length=20, choices=OrganizationKind.choices, db_index=True
+        max_length=20,
+        choices=OrganizationKind.choices,
+        db_index=True,
+        help_text=(
+            "Studio, network or streamer, award body, festival, guild or "
+            "union, research institute, or training body."
+        ),
     )
     aliases = AliasListField(help_text="Other names, one per line (e.g. BAFTA).")
-    website = models.URLField(blank=True)
+    website = models.URLField(blank=True, help_text="Its website's URL.")
     parent = models.ForeignKey(
         "self",
         on_delete=models.PROTECT,
@@ -63,7 +76,9 @@ class Organization(SluggedModel):
         blank=True,
         related_name="children",
     )
-    description = models.TextField(blank=True)
+    description = models.TextField(
+        blank=True, help_text="A line or two on who they are."
+    )
 
     history = HistoricalRecords()
 
@@ -79,7 +94,9 @@ class Organization(SluggedModel):
 
 
 class Person(ExternalIdsMixin, SluggedModel):
-    name = models.CharField(max_length=200, db_index=True)
+    name = models.CharField(
+        max_length=200, db_index=True, help_text="The name they are credited under."
+    )
     aliases = AliasListField(
         help_text="Other names, one per line: real names, stage names, spellings."
     )
@@ -90,8 +107,13 @@ class Person(ExternalIdsMixin, SluggedModel):
         blank=True,
         unique=True,
         validators=[imdb_person_validator],
+        help_text="IMDb person id, e.g. nm0000001.",
     )
-    description = models.CharField(max_length=300, blank=True)
+    description = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="A line on who they are, e.g. 'intimacy coordinator'.",
+    )
 
     history = HistoricalRecords()
 
@@ -121,12 +143,21 @@ class Production(ExternalIdsMixin, SluggedModel, CitedClaim):
 
     slug_source = "title"
 
-    title = models.CharField(max_length=300, db_index=True)
+    title = models.CharField(
+        max_length=300, db_index=True, help_text="The title it was released under."
+    )
     kind = models.CharField(
-        max_length=20, choices=ProductionKind.choices, db_index=True
+        max_length=20,
+        choices=ProductionKind.choices,
+        db_index=True,
+        help_text="Feature, series, mini-series, short or adult/indie.",
     )
     start_year = models.PositiveSmallIntegerField(
-        null=True, blank=True, db_index=True, validators=YEAR_VALIDATORS
+        null=True,
+        blank=True,
+        db_index=True,
+        validators=YEAR_VALIDATORS,
+        help_text="The year it was released or first aired.",
     )
     end_year = models.PositiveSmallIntegerField(
         null=True,
@@ -157,6 +188,7 @@ class Production(ExternalIdsMixin, SluggedModel, CitedClaim):
         blank=True,
         unique=True,
         validators=[imdb_title_validator],
+        help_text="IMDb title id, e.g. tt0000001.",
     )
     ic_status = models.CharField(
         "IC status",
@@ -164,6 +196,7 @@ class Production(ExternalIdsMixin, SluggedModel, CitedClaim):
         choices=ICStatus.choices,
         default=ICStatus.UNKNOWN,
         db_index=True,
+        help_text="Whether it used an intimacy coordinator: used, not used or unknown.",
     )
     ic_evidence = models.CharField(
         "IC evidence",
@@ -172,7 +205,11 @@ class Production(ExternalIdsMixin, SluggedModel, CitedClaim):
         blank=True,
         help_text="The strongest kind of evidence for the IC status.",
     )
-    ic_notes = models.TextField("IC notes", blank=True)
+    ic_notes = models.TextField(
+        "IC notes",
+        blank=True,
+        help_text="What the evidence says, in the researcher's words.",
+    )
 
     history = HistoricalRecords()
 

@@ -34,8 +34,13 @@ class Statement(SluggedModel, DatedMixin, CitedClaim):
         related_name="statements_about",
         help_text="The IC the statement names, if any.",
     )
-    quote = models.TextField()
-    stance = models.CharField(max_length=12, choices=Stance.choices, db_index=True)
+    quote = models.TextField(help_text="The words said, quoted exactly.")
+    stance = models.CharField(
+        max_length=12,
+        choices=Stance.choices,
+        db_index=True,
+        help_text="Supports ICs, opposes them, wishes one had been there, or neutral.",
+    )
     venue = models.CharField(
         max_length=200,
         blank=True,
@@ -63,12 +68,20 @@ class Policy(SluggedModel, CitedClaim):
     organization = models.ForeignKey(
         Organization, on_delete=models.PROTECT, related_name="policies"
     )
-    title = models.CharField(max_length=200)
+    title = models.CharField(
+        max_length=200,
+        help_text="The policy's name, e.g. 'ICs on every production'.",
+    )
     scope = models.TextField(help_text="What the policy covers, e.g. all sets.")
     status = models.CharField(
-        max_length=12, choices=PolicyStatus.choices, db_index=True
+        max_length=12,
+        choices=PolicyStatus.choices,
+        db_index=True,
+        help_text="Mandated or recommended.",
     )
-    effective_on = models.DateField(null=True, blank=True)
+    effective_on = models.DateField(
+        null=True, blank=True, help_text="The date it took effect; empty if unknown."
+    )
 
     history = HistoricalRecords()
 
@@ -90,10 +103,23 @@ class IndustryStatistic(SluggedModel, CitedClaim):
     publishers = models.ManyToManyField(
         Organization, related_name="statistics", help_text="Who published it."
     )
-    report = models.CharField(max_length=300, blank=True)
-    metric = models.CharField(max_length=300)
-    value = models.DecimalField(max_digits=14, decimal_places=2)
-    unit = models.CharField(max_length=10, choices=StatisticUnit.choices)
+    report = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="The report or study the figure comes from.",
+    )
+    metric = models.CharField(
+        max_length=300,
+        help_text="What is measured, e.g. 'films that employed an IC'.",
+    )
+    value = models.DecimalField(
+        max_digits=14, decimal_places=2, help_text="The figure itself."
+    )
+    unit = models.CharField(
+        max_length=10,
+        choices=StatisticUnit.choices,
+        help_text="The unit of the value: percent, count, currency...",
+    )
     sample = models.CharField(
         max_length=300,
         help_text="What it covers, e.g. the 250 highest-grossing films of 2023.",

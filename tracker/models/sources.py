@@ -24,13 +24,27 @@ class Source(SluggedModel):
         help_text="Leave empty only for sources with no public address, "
         "such as a speech heard in person.",
     )
-    title = models.CharField(max_length=500)
-    publisher = models.CharField(max_length=200, blank=True, db_index=True)
-    published_on = models.DateField(null=True, blank=True, db_index=True)
-    kind = models.CharField(
-        max_length=20, choices=SourceKind.choices, default=SourceKind.ARTICLE
+    title = models.CharField(
+        max_length=500, help_text="The headline or title of the source."
     )
-    notes = models.TextField(blank=True)
+    publisher = models.CharField(
+        max_length=200,
+        blank=True,
+        db_index=True,
+        help_text="Who published it, e.g. 'The Guardian'.",
+    )
+    published_on = models.DateField(
+        null=True, blank=True, db_index=True, help_text="The date it was published."
+    )
+    kind = models.CharField(
+        max_length=20,
+        choices=SourceKind.choices,
+        default=SourceKind.ARTICLE,
+        help_text="Article, speech, report, press release or social post.",
+    )
+    notes = models.TextField(
+        blank=True, help_text="Anything a researcher should know about this source."
+    )
 
     history = HistoricalRecords()
 

@@ -35,7 +35,9 @@ def _productions_article_example():
         f.ProductionFactory(
             kind=c.ProductionKind.FEATURE, start_year=2022, network=hbo
         ),
-        f.ProductionFactory(kind=c.ProductionKind.SERIES, start_year=2019, network=hbo),
+        f.ProductionFactory(
+            kind=c.ProductionKind.SERIES, start_year=2015, end_year=2019, network=hbo
+        ),
         f.ProductionFactory(kind=c.ProductionKind.SERIES, start_year=2025, network=hbo),
         f.ProductionFactory(kind=c.ProductionKind.SERIES, start_year=2022),
         f.ProductionFactory(kind=c.ProductionKind.SERIES, start_year=2022, network=hbo),
@@ -420,3 +422,24 @@ def test_a_bad_filter_value_in_csv_is_still_json(api):
 
 def test_the_viewsets_use_the_strict_filtersets():
     assert views.ProductionViewSet.filterset_class.__name__ == "ProductionFilter"
+
+
+def test_year_range_means_on_screen_in_those_years(api):
+    running = f.ProductionFactory(kind=c.ProductionKind.SERIES, start_year=2020)
+    ended_in_range = f.ProductionFactory(
+        kind=c.ProductionKind.SERIES, start_year=2019, end_year=2024
+    )
+    film_in_range = f.ProductionFactory(start_year=2024)
+    f.ProductionFactory(kind=c.ProductionKind.SERIES, start_year=2016, end_year=2019)
+    f.ProductionFactory(start_year=2023)  # a film's one year is its release
+    f.ProductionFactory(kind=c.ProductionKind.SERIES, start_year=2025)
+    f.ProductionFactory(kind=c.ProductionKind.SERIES, start_year=None)
+
+    response = api.get("/api/v1/productions/?year_min=2024&year_max=2024")
+
+    assert response.status_code == 200
+    assert {p["slug"] for p in response.json()["results"]} == {
+        running.slug,
+        ended_in_range.slug,
+        film_in_range.slug,
+    }

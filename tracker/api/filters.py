@@ -5,7 +5,7 @@ silently unfiltered answer a researcher might quote."""
 import django_filters as df
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 from django.forms.utils import ErrorDict, ErrorList
 from drf_spectacular.drainage import set_override
 
@@ -178,8 +178,16 @@ class ProductionFilter(StrictFilterSet):
     kind = df.ChoiceFilter(
         choices=choices.ProductionKind.choices, help_text="Film or series."
     )
-    year_min = _year_filter("start_year", "gte", "Started in this year or later.")
-    year_max = _year_filter("start_year", "lte", "Started in this year or earlier.")
+    year_min = YearFilter(
+        method="filter_on_screen_since",
+        help_text=(
+            "On screen in this year or later: released or ended then or "
+            "after, or a series still running."
+        ),
+    )
+    year_max = _year_filter(
+        "start_year", "lte", "Released or first aired in this year or earlier."
+    )
     network = _slug_filter(
         Organization.objects.all(), "network", "The network's or streamer's slug."
     )
@@ -195,6 +203,19 @@ class ProductionFilter(StrictFilterSet):
     class Meta:
         model = Production
         fields = ()
+
+    def filter_on_screen_since(self, queryset, name, year):
+        # A series with no end year is still running, so a "2024 series"
+        # includes one that started in 2020; a film's one year is its start.
+        return queryset.filter(
+            Q(end_year__gte=year)
+            | Q(end_year__isnull=True, start_year__gte=year)
+            | Q(
+                end_year__isnull=True,
+                start_year__isnull=False,
+                kind=choices.ProductionKind.SERIES,
+            )
+        )
 
     def filter_coordinator(self, queryset, name, person):
         return queryset.filter(

@@ -16,8 +16,10 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-TABLE_START = "<!-- bench:table:start -->"
-TABLE_END = "<!-- bench:table:end -->"
+# docs/performance.md keeps one table per database; a file with only the
+# generic markers gets whichever ran last.
+TABLE_START = "<!-- bench:table:{vendor}start -->"
+TABLE_END = "<!-- bench:table:{vendor}end -->"
 
 
 def _parse(argv):
@@ -92,16 +94,27 @@ def _with_rule(lines):
     yield from lines[1:]
 
 
-def _replace_table(path: Path, table: str, machine: dict, scale: float) -> None:
+def _replace_table(
+    path: Path, table: str, machine: dict, scale: float, vendor: str
+) -> None:
     text = path.read_text()
-    start, end = text.index(TABLE_START), text.index(TABLE_END)
+    start_marker, end_marker = (
+        TABLE_START.format(vendor=f"{vendor}:"),
+        TABLE_END.format(vendor=f"{vendor}:"),
+    )
+    if start_marker not in text:
+        start_marker, end_marker = (
+            TABLE_START.format(vendor=""),
+            TABLE_END.format(vendor=""),
+        )
+    start, end = text.index(start_marker), text.index(end_marker)
     stamp = (
         f"Scale {scale:g}, {machine['database']}, {machine['cpus']} CPUs, "
         f"Python {machine['python']}, commit {machine['commit']}, "
         f"{dt.date.today().isoformat()}."
     )
     path.write_text(
-        text[: start + len(TABLE_START)] + f"\n{stamp}\n\n{table}\n" + text[end:]
+        text[: start + len(start_marker)] + f"\n{stamp}\n\n{table}\n" + text[end:]
     )
 
 
@@ -180,12 +193,24 @@ def main(argv=None) -> int:
             for r in selected
         },
     }
+    from django.db import connection
+
     output = Path(args.output)
     output.parent.mkdir(parents=True, exist_ok=True)
-    output.write_text(json.dumps(results, indent=2) + "\n")
+    # One file, the latest run on each database side by side.
+    try:
+        every = json.loads(output.read_text())
+    except (OSError, ValueError):
+        every = {}
+    if not isinstance(every, dict) or not isinstance(every.get("runs"), dict):
+        every = {"runs": {}}
+    every["runs"][connection.vendor] = results
+    output.write_text(json.dumps(every, indent=2) + "\n")
     print(f"\nEvery figure: {output}")
     if args.markdown:
-        _replace_table(Path(args.markdown), table, machine, args.scale)
+        _replace_table(
+            Path(args.markdown), table, machine, args.scale, connection.vendor
+        )
     return 0
 
 

@@ -85,7 +85,10 @@ def _table(rows) -> str:
         )
         for r in rows
     ]
-    return "\n".join("| " + " | ".join(cells) + " |" for cells in _with_rule(lines))
+    table = "\n".join("| " + " | ".join(cells) + " |" for cells in _with_rule(lines))
+    # A missed goal says why, right under the table.
+    notes = [f"- Row {r.number}: {r.outcome.note}" for r in rows if r.outcome.note]
+    return table + ("\n\n" + "\n".join(notes) if notes else "")
 
 
 def _with_rule(lines):

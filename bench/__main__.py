@@ -22,6 +22,12 @@ TABLE_START = "<!-- bench:table:{vendor}start -->"
 TABLE_END = "<!-- bench:table:{vendor}end -->"
 
 
+def _row_order(number: str) -> tuple[int, str]:
+    """'3b' comes after '3' and before '4'."""
+    digits = "".join(ch for ch in number if ch.isdigit())
+    return (int(digits or 0), number[len(digits) :])
+
+
 def _parse(argv):
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     parser.add_argument(
@@ -159,7 +165,9 @@ def main(argv=None) -> int:
     # Every run starts from an empty database (settings refuse any database
     # not named for the benchmarks), so figures never depend on leftovers.
     call_command("flush", verbosity=0, interactive=False)
-    wanted = [n.strip() for n in args.rows.split(",") if n.strip()] or list(ROWS)
+    wanted = [n.strip() for n in args.rows.split(",") if n.strip()] or sorted(
+        ROWS, key=_row_order
+    )
     unknown = [n for n in wanted if n not in ROWS]
     if unknown:
         print(f"Unknown row(s): {', '.join(unknown)}; known: {', '.join(ROWS)}")

@@ -113,3 +113,29 @@ def test_row_8_measures_a_fresh_process_against_the_cap(settings):
     assert 0.9 * figures["cap_bytes"] < figures["feed_bytes"] <= figures["cap_bytes"]
     assert figures["entries"] > 100
     assert figures["rss_growth_bytes"] > 0
+
+
+def test_row_3b_searches_news_with_the_index_or_says_it_needs_postgresql(db):
+    from django.db import connection
+
+    outcome = ROWS["3b"].measure(SMOKE)
+    if connection.vendor != "postgresql":
+        assert outcome.met is None
+        assert "PostgreSQL only" in outcome.summary
+        return
+    assert outcome.figures["articles"] == 1000
+    # The query names one generated story by its number.
+    assert outcome.figures["found"] == 1
+    assert outcome.figures["uses_index"] is True
+
+
+def test_rows_run_in_number_order():
+    from bench.__main__ import _row_order
+
+    assert sorted(["4", "3b", "10", "3", "1"], key=_row_order) == [
+        "1",
+        "3",
+        "3b",
+        "4",
+        "10",
+    ]

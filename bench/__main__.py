@@ -79,21 +79,23 @@ def _machine() -> dict:
     }
 
 
-def _table(rows) -> str:
+def _table(rows: dict) -> str:
+    """The Markdown table of {number: row result as in results.json}."""
     header = ("#", "What", "Result", "Goal", "Met")
+    ordered = sorted(rows.items(), key=lambda item: _row_order(item[0]))
     lines = [header] + [
         (
-            r.number,
-            r.what,
-            r.outcome.summary,
-            r.goal,
-            {True: "yes", False: "NO", None: "n/a"}[r.outcome.met],
+            number,
+            r["what"],
+            r["summary"],
+            r["goal"],
+            {True: "yes", False: "NO", None: "n/a"}[r["met"]],
         )
-        for r in rows
+        for number, r in ordered
     ]
     table = "\n".join("| " + " | ".join(cells) + " |" for cells in _with_rule(lines))
     # A missed goal says why, right under the table.
-    notes = [f"- Row {r.number}: {r.outcome.note}" for r in rows if r.outcome.note]
+    notes = [f"- Row {number}: {r['note']}" for number, r in ordered if r["note"]]
     return table + ("\n\n" + "\n".join(notes) if notes else "")
 
 
@@ -182,30 +184,21 @@ def main(argv=None) -> int:
             f"   {row.outcome.summary} ({time.perf_counter() - started:.1f} s)",
             flush=True,
         )
-    machine = _machine()
-    table = _table(selected)
-    print()
-    print(table)
-    results = {
-        "when": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-        "scale": args.scale,
-        "repeats": args.repeats,
-        "machine": machine,
-        "rows": {
-            r.number: {
-                "what": r.what,
-                "against": r.against,
-                "goal": r.goal,
-                "met": r.outcome.met,
-                "summary": r.outcome.summary,
-                "note": r.outcome.note,
-                "figures": r.outcome.figures,
-            }
-            for r in selected
-        },
-    }
     from django.db import connection
 
+    machine = _machine()
+    rows = {
+        r.number: {
+            "what": r.what,
+            "against": r.against,
+            "goal": r.goal,
+            "met": r.outcome.met,
+            "summary": r.outcome.summary,
+            "note": r.outcome.note,
+            "figures": r.outcome.figures,
+        }
+        for r in selected
+    }
     output = Path(args.output)
     output.parent.mkdir(parents=True, exist_ok=True)
     # One file, the latest run on each database side by side.
@@ -215,6 +208,21 @@ def main(argv=None) -> int:
         every = {}
     if not isinstance(every, dict) or not isinstance(every.get("runs"), dict):
         every = {"runs": {}}
+    previous = every["runs"].get(connection.vendor) or {}
+    if args.rows and previous.get("scale") == args.scale:
+        # Some rows re-run at the same scale: the others keep their last
+        # figures, so the table stays whole.
+        rows = {**previous.get("rows", {}), **rows}
+    results = {
+        "when": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "scale": args.scale,
+        "repeats": args.repeats,
+        "machine": machine,
+        "rows": rows,
+    }
+    table = _table(rows)
+    print()
+    print(table)
     every["runs"][connection.vendor] = results
     output.write_text(json.dumps(every, indent=2) + "\n")
     print(f"\nEvery figure: {output}")

@@ -410,7 +410,7 @@ def feeds_refreshing(ctx: Context) -> Outcome:
     return Outcome(
         summary=(
             f"{count} feeds in {concurrent:.2f} s at once vs {sequential:.2f} s "
-            f"one by one (1/{1 / ratio:.0f}); second refresh {not_modified}/"
+            f"one by one ({ratio:.3f} of it); second refresh {not_modified}/"
             f"{count} not modified, {written} rows "
             f"written ({second_s:.2f} s)"
         ),

@@ -4,14 +4,13 @@ never touches development data."""
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import VAR_DIR, env
+from .base import VAR_DIR, database_from_env, env
 
 DEBUG = False
 SECRET_KEY = env("SECRET_KEY", default="bench-only-key-not-secret")
 ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
-DATABASES = {
-    "default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'bench.sqlite3'}")
-}
+# The same tuning as the web and worker processes, on its own database.
+DATABASES = {"default": database_from_env(VAR_DIR / "bench.sqlite3")}
 # A run empties its database first: refuse any database not named for it,
 # so a stray DATABASE_URL can never wipe real data.
 if "bench" not in str(DATABASES["default"]["NAME"]):

@@ -15,7 +15,6 @@ import json
 
 import pytest
 from django.apps import apps
-from django.core.cache import cache
 from django.urls import reverse
 
 from tests import factories
@@ -55,9 +54,6 @@ SCRIPT = '<script>alert("owned")</script>'
 def _no_throttle(settings):
     # Hundreds of requests from one address: throttling has its own tests.
     settings.TRACKER_API_ANON_RATE = "100000/min"
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

@@ -1,17 +1,8 @@
 import pytest
-from django.core.cache import cache
 from rest_framework.test import APIClient
 
 from tests import factories
 from tracker.models import ApiToken
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    # Throttle counters and the cached summary live in the cache.
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.core.cache import cache
 
 from tests.conftest import services_required
 
@@ -53,13 +52,6 @@ def browser(django_db_setup):
             )
             yield browser
             browser.close()
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 class ConsoleLog:

@@ -23,9 +23,17 @@ import pytest
 import redis
 
 from tests.conftest import services_required
-from tests.news.test_worker import articles_of, feed_added, manage, query, wait_for
+from tests.news.sites import (
+    ROOT,
+    articles_of,
+    feed_added,
+    manage,
+    process_stop,
+    query,
+    site_prepare,
+    wait_for,
+)
 
-ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 
 pytestmark = pytest.mark.redis
@@ -102,35 +110,8 @@ def site(broker, tmp_path_factory):
     """A migrated database with the demo data, and the environment every
     process of the site shares: the throwaway broker among it."""
     database = tmp_path_factory.mktemp("outage") / "tracker.sqlite3"
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "config.settings.dev",
-        "DATABASE_URL": f"sqlite:///{database}",
-        "CELERY_BROKER_URL": broker.url,
-        "CELERY_RESULT_BACKEND": "django-db",
-        "CELERY_TASK_ALWAYS_EAGER": "0",
-        "TRACKER_ALLOW_PRIVATE_FEEDS": "1",
-        "PYTHONUNBUFFERED": "1",
-    }
-    for command in (["migrate", "--noinput"], ["load_demo_data"]):
-        subprocess.run(  # noqa: S603
-            [sys.executable, "manage.py", *command],
-            cwd=ROOT,
-            env=env,
-            check=True,
-            capture_output=True,
-            timeout=180,
-        )
+    env = site_prepare(database, broker.url, CELERY_TASK_ALWAYS_EAGER="0")
     return {"env": env, "database": database}
-
-
-def _process_stop(process: subprocess.Popen) -> None:
-    process.terminate()
-    try:
-        process.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
 
 
 @pytest.fixture
@@ -162,7 +143,7 @@ def web(site, tmp_path):
     wait_for(answering, timeout=60, what="gunicorn")
     assert process.poll() is None, (tmp_path / "web.log").read_text()
     yield base
-    _process_stop(process)
+    process_stop(process)
     log.close()
 
 
@@ -190,7 +171,7 @@ def worker(site, tmp_path):
     )
     wait_for(lambda: "ready." in log_path.read_text(), what="the worker to start")
     yield process
-    _process_stop(process)
+    process_stop(process)
     log.close()
     if os.environ.get("TRACKER_SHOW_WORKER_LOG"):
         print(log_path.read_text())

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import signal
-import sqlite3
 import subprocess
 import sys
 import time
@@ -22,6 +21,15 @@ from celery import Celery
 
 from tests.conftest import services_required
 from tests.news.conftest import Route
+from tests.news.sites import (
+    ROOT,
+    articles_of,
+    feed_added,
+    process_stop,
+    query,
+    site_prepare,
+    wait_for,
+)
 
 # Celery lets the CELERY_BROKER_URL environment variable override an app's
 # own broker, so when CI sets it to Redis the test must use that same one.
@@ -29,7 +37,6 @@ _broker = os.environ.get("CELERY_BROKER_URL", "")
 REDIS_URL = os.environ.get("TRACKER_TEST_REDIS_URL") or (
     _broker if _broker.startswith("redis://") else "redis://127.0.0.1:6379/2"
 )
-ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 
 pytestmark = pytest.mark.redis
@@ -54,52 +61,8 @@ def worker_site(redis_broker, tmp_path_factory):
     process needs."""
     database = tmp_path_factory.mktemp("worker") / "tracker.sqlite3"
     queue = f"news-test-{uuid.uuid4().hex[:8]}"
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "config.settings.dev",
-        "DATABASE_URL": f"sqlite:///{database}",
-        "CELERY_BROKER_URL": REDIS_URL,
-        "CELERY_RESULT_BACKEND": "django-db",
-        "TRACKER_ALLOW_PRIVATE_FEEDS": "1",
-        "PYTHONUNBUFFERED": "1",
-    }
-    for command in (["migrate", "--noinput"], ["load_demo_data"]):
-        subprocess.run(  # noqa: S603
-            [sys.executable, "manage.py", *command],
-            cwd=ROOT,
-            env=env,
-            check=True,
-            capture_output=True,
-            timeout=180,
-        )
+    env = site_prepare(database, REDIS_URL)
     return {"env": env, "database": database, "queue": queue}
-
-
-def manage(site, *args) -> str:
-    done = subprocess.run(  # noqa: S603
-        [sys.executable, "manage.py", *args],
-        cwd=ROOT,
-        env=site["env"],
-        check=True,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    return done.stdout
-
-
-def query(site, sql, *params):
-    with sqlite3.connect(site["database"], timeout=20) as db:
-        return db.execute(sql, params).fetchall()
-
-
-def wait_for(condition, timeout=60, what="the worker"):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.2)
-    pytest.fail(f"Timed out after {timeout} s waiting for {what}.")
 
 
 @pytest.fixture
@@ -127,12 +90,7 @@ def worker(worker_site, tmp_path):
         stderr=subprocess.STDOUT,
     )
     yield process
-    process.terminate()
-    try:
-        process.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
+    process_stop(process)
     log.close()
     if os.environ.get("TRACKER_SHOW_WORKER_LOG"):
         print((tmp_path / "worker.log").read_text())
@@ -144,20 +102,6 @@ def task_send(site, name, *args):
         client.send_task(name, args=list(args), queue=site["queue"])
     finally:
         client.close()
-
-
-def feed_added(site, url) -> int:
-    output = manage(site, "add_feed", url, "--name", f"Local {uuid.uuid4().hex[:6]}")
-    return int(output.split("Added feed ", 1)[1].split(":", 1)[0])
-
-
-def articles_of(site, feed_id):
-    return query(
-        site,
-        "SELECT a.canonical_url FROM tracker_newsarticle a JOIN "
-        "tracker_articlesighting s ON s.article_id = a.id WHERE s.feed_id = ?",
-        feed_id,
-    )
 
 
 def test_a_worker_consumes_a_refresh_from_redis(

@@ -1,16 +1,8 @@
 import pytest
-from django.core.cache import cache
 from django.db import transaction
 
 from tests import factories
 from tracker.web.cache import case_page_invalidate, case_page_key
-
-
-@pytest.fixture(autouse=True)
-def _clear_cache():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def test_the_page_key_is_stable_while_nothing_changes():

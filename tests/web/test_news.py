@@ -20,13 +20,6 @@ from tracker.selectors.case_news import CASE_NEWS_LIMIT
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    cache.clear()
-    yield
-    cache.clear()
-
-
 def news_titles(response) -> list[str]:
     return [
         unescape(title)

@@ -11,13 +11,6 @@ from tests import factories
 from tracker import choices
 
 
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    cache.clear()
-    yield
-    cache.clear()
-
-
 @pytest.fixture
 def evidence(db):
     """Four productions: two with an IC, one without, one unknown."""

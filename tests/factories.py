@@ -166,3 +166,18 @@ class CampaignMilestoneFactory(CitedFactory):
     campaign = factory.SubFactory(CampaignFactory)
     title = factory.Sequence(lambda n: f"Milestone {n}")
     date = factory.Faker("date_object")
+
+
+def one_of_each():
+    """A small tracker: one record of every kind, linked, so every list and
+    filter of the API has rows to serialize. Returns the production."""
+    coordinator = PersonFactory(name="Ita O'Brien")
+    production = ProductionFactory(title="I May Destroy You")
+    CreditFactory(production=production, person=coordinator)
+    AwardMentionFactory(coordinator=coordinator, production=production)
+    AwardOutcomeFactory(production=production)
+    StatementFactory(about_coordinator=coordinator)
+    PolicyFactory()
+    IndustryStatisticFactory()
+    CampaignMilestoneFactory()
+    return production

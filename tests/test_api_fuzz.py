@@ -10,7 +10,6 @@ an endpoint added later is fuzzed without touching this file.
 import pytest
 import schemathesis
 from django.contrib.auth.models import Permission
-from django.core.cache import cache
 from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
@@ -150,18 +149,7 @@ def dataset(db, settings, _connection_kept):
     have rows to serialize."""
     # Throttling has its own tests; here it would only turn examples into 429s.
     settings.TRACKER_API_ANON_RATE = "100000/min"
-    cache.clear()
-    coordinator = factories.PersonFactory(name="Ita O'Brien")
-    production = factories.ProductionFactory(title="I May Destroy You")
-    factories.CreditFactory(production=production, person=coordinator)
-    factories.AwardMentionFactory(coordinator=coordinator, production=production)
-    factories.AwardOutcomeFactory(production=production)
-    factories.StatementFactory(about_coordinator=coordinator)
-    factories.PolicyFactory()
-    factories.IndustryStatisticFactory()
-    factories.CampaignMilestoneFactory()
-    yield
-    cache.clear()
+    factories.one_of_each()
 
 
 @pytest.fixture

@@ -58,16 +58,7 @@ def _no_throttle(settings):
 
 @pytest.fixture
 def dataset(db):
-    coordinator = factories.PersonFactory(name="Ita O'Brien")
-    production = factories.ProductionFactory(title="I May Destroy You")
-    factories.CreditFactory(production=production, person=coordinator)
-    factories.AwardMentionFactory(coordinator=coordinator, production=production)
-    factories.AwardOutcomeFactory(production=production)
-    factories.StatementFactory(about_coordinator=coordinator)
-    factories.PolicyFactory()
-    factories.IndustryStatisticFactory()
-    factories.CampaignMilestoneFactory()
-    return production
+    return factories.one_of_each()
 
 
 def data_fingerprint() -> dict[str, tuple[int, str]]:

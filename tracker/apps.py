@@ -7,8 +7,8 @@ class TrackerConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from tracker.api.summary import connect_signals
-        from tracker.web.cache import connect_signals as connect_case_page_signals
+        from tracker.caching import connect_signals
 
+        # One data version for every cache of derived figures: the case
+        # page, the summary, list counts.
         connect_signals()
-        connect_case_page_signals()

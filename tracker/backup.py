@@ -559,11 +559,9 @@ def _load(path: Path, using: str, advance: Callable[[int], object]) -> None:
 
 
 def _caches_invalidate() -> None:
-    from tracker.api.summary import summary_invalidate
-    from tracker.web.cache import case_page_invalidate
+    from tracker.caching import data_changed
 
-    case_page_invalidate()
-    summary_invalidate()
+    data_changed()
 
 
 def backup_import(

@@ -77,3 +77,12 @@ def test_an_empty_tracker_has_no_share_rather_than_a_division_error(api, db):
     body = api.get("/api/v1/summary/").json()
     assert body["totals"]["productions"] == 0
     assert body["ic_share_by_year"] == []
+
+
+@pytest.mark.django_db
+def test_the_summary_is_recomputed_after_a_write(client):
+    """Cached on the shared data version: a new record shows at once."""
+    before = client.get("/api/v1/summary/").json()["totals"]
+    f.ProductionFactory()
+    after = client.get("/api/v1/summary/").json()["totals"]
+    assert after != before

@@ -2,16 +2,17 @@ import pytest
 from django.db import transaction
 
 from tests import factories
-from tracker.web.cache import case_page_invalidate, case_page_key
+from tracker.caching import data_changed
+from tracker.web.cache import case_page_key
 
 
 def test_the_page_key_is_stable_while_nothing_changes():
     assert case_page_key() == case_page_key()
 
 
-def test_invalidating_gives_a_new_page_key():
+def test_a_data_change_gives_a_new_page_key():
     before = case_page_key()
-    case_page_invalidate()
+    data_changed()
     assert case_page_key() != before
 
 

@@ -3,7 +3,7 @@
 `COUNT(*)` reads the whole (filtered) table on every request, so a page
 of a 500k-row list would cost far more than a page of a 10k-row one. The
 count is cached per filtered query and per data version (any write to a
-tracker model changes the version, see tracker/web/cache.py); bulk writes
+tracker model changes the version, see tracker/caching.py); bulk writes
 that send no signals are covered by a short TTL.
 """
 
@@ -16,7 +16,7 @@ from django.utils.functional import cached_property
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
 
-from tracker.web.cache import data_version
+from tracker.caching import data_version
 
 COUNT_TTL = 60
 

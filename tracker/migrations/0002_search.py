@@ -1,7 +1,17 @@
-"""Full-text search on PostgreSQL: the unaccent extension, an IMMUTABLE
-wrapper (unaccent itself is only STABLE, so it cannot be indexed) and GIN
-indexes on the expressions `tracker.search.search_document` builds. On
-SQLite nothing is needed: the function is registered per connection."""
+"""Full-text search on PostgreSQL; nothing on SQLite, where
+`tracker.search` registers the same function name per connection.
+
+- the unaccent extension;
+- `tracker_unaccent(text)`: an IMMUTABLE wrapper (unaccent itself is only
+  STABLE, so it cannot be indexed) that also drops apostrophes, as
+  `tracker.search.fold` does, so "obrien" finds O'Brien;
+- GIN indexes on the very expressions `tracker.search.search_document`
+  builds, so the planner uses them.
+
+The tables and columns are written out here rather than imported: a
+migration must keep meaning what it meant when it ran. A change to
+`tracker.search.SEARCH_COLUMNS` for an indexed table needs a migration.
+"""
 
 from django.db import migrations
 
@@ -10,7 +20,12 @@ INDEXED = {
     "tracker_person": ("name", "aliases"),
     "tracker_organization": ("name", "aliases"),
     "tracker_statement": ("quote", "venue"),
+    "tracker_newsarticle": ("title", "summary"),
 }
+# Apostrophe, left and right single quotation marks, modifier letter
+# apostrophe: the same set as tracker.search.APOSTROPHES.
+APOSTROPHES = "''\u2018\u2019\u02bc"
+UNACCENT = "public.unaccent('public.unaccent'::regdictionary, $1)"
 
 
 def _document(table, columns):
@@ -26,7 +41,7 @@ def forwards(apps, schema_editor):
     schema_editor.execute("CREATE EXTENSION IF NOT EXISTS unaccent")
     schema_editor.execute(
         "CREATE OR REPLACE FUNCTION tracker_unaccent(text) RETURNS text "
-        "AS $$ SELECT public.unaccent('public.unaccent'::regdictionary, $1) $$ "
+        f"AS $$ SELECT translate({UNACCENT}, '{APOSTROPHES}', '') $$ "
         "LANGUAGE sql IMMUTABLE PARALLEL SAFE STRICT"
     )
     for table, columns in INDEXED.items():
@@ -45,6 +60,6 @@ def backwards(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("tracker", "0003_api_tokens")]
+    dependencies = [("tracker", "0001_initial")]
 
     operations = [migrations.RunPython(forwards, backwards)]

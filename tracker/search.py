@@ -45,7 +45,7 @@ APOSTROPHES = "'\u2018\u2019\u02bc"
 _NO_APOSTROPHES = str.maketrans("", "", APOSTROPHES)
 
 
-def fold(text: str | None) -> str | None:
+def unaccent(text: str | None) -> str | None:
     """Lower case without accents or apostrophes: 'Ita O’Brien' ->
     'ita obrien'."""
     if text is None:
@@ -56,7 +56,7 @@ def fold(text: str | None) -> str | None:
 
 
 def search_words(query: str) -> list[str]:
-    return _WORD.findall(fold(query) or "")[:10]
+    return _WORD.findall(unaccent(query) or "")[:10]
 
 
 def search_text(table: str, vendor: str) -> str:
@@ -81,7 +81,7 @@ def search_document(table: str, vendor: str) -> str:
 def _register_sqlite_function(connection) -> None:
     connection.ensure_connection()
     connection.connection.create_function(
-        "tracker_unaccent", 1, fold, deterministic=True
+        "tracker_unaccent", 1, unaccent, deterministic=True
     )
 
 

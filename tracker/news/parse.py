@@ -1,14 +1,9 @@
 """Turning feed bytes into entries: RSS 0.9x/1.0/2.0, Atom 1.0 and JSON
 Feed 1.x. Plain Python.
 
-A well-formed RSS 2.0 / 0.9x or Atom feed is read in one streaming pass
-(stream.py) with defusedxml's iterparse, which refuses any DTD, entity
-declaration or external reference before anything is expanded. Everything
-else, and anything that pass cannot read exactly as feedparser would, goes
-the lenient way: a defusedxml parse first (a billion-laughs or XXE feed
-costs one bounded parse and ends in FeedRefused), then feedparser, so a
-malformed feed keeps the entries that can be read and reports what was
-wrong.
+A defusedxml parse first (a billion-laughs or XXE feed costs one bounded
+parse and ends in FeedRefused), then feedparser, so a malformed feed keeps
+the entries that can be read and reports what was wrong.
 """
 
 from __future__ import annotations
@@ -26,8 +21,6 @@ import feedparser
 import nh3
 import orjson
 from defusedxml import DefusedXmlException
-
-from .stream import NotSure, StreamedEntry, feed_stream
 
 SUMMARY_MAX_CHARS = 20_000
 TITLE_MAX_CHARS = 1000
@@ -157,44 +150,6 @@ def _xml_refusal_check(content: bytes) -> str:
     return ""
 
 
-def _xml_feed_parse(content: bytes, content_type: str) -> ParsedFeed:
-    fast = _xml_feed_stream(content, content_type)
-    if fast is not None:
-        return fast
-    return _xml_feed_parse_lenient(content, content_type)
-
-
-def _xml_feed_stream(content: bytes, content_type: str) -> ParsedFeed | None:
-    """The one-pass reading of a well-formed RSS 2.0 / 0.9x or Atom feed,
-    or None where feedparser must read it (malformed, another format, or
-    markup the fast path does not reproduce exactly)."""
-    entries: list[ParsedEntry] = []
-
-    def entry_take(streamed: StreamedEntry) -> None:
-        entry = _entry_make(
-            link=streamed.link,
-            guid=streamed.guid,
-            title=streamed.title,
-            summary=streamed.summary,
-            when=streamed.published or streamed.updated,
-        )
-        if entry is not None:
-            entries.append(entry)
-
-    try:
-        streamed = feed_stream(content, content_type, entry_take)
-    except DefusedXmlException as exc:
-        raise FeedRefused(
-            "The feed declares a DTD or entities, which are never expanded "
-            f"(a billion-laughs or XXE attack looks like this): {exc!r}"
-        ) from exc
-    except (NotSure, ET.ParseError):
-        return None
-    return ParsedFeed(
-        format=streamed.format, title=text_clean(streamed.title), entries=entries
-    )
-
-
 def _entry_make(
     *, link: str, guid: str, title: str, summary: str, when
 ) -> ParsedEntry | None:
@@ -213,7 +168,7 @@ def _entry_make(
     )
 
 
-def _xml_feed_parse_lenient(content: bytes, content_type: str) -> ParsedFeed:
+def _xml_feed_parse(content: bytes, content_type: str) -> ParsedFeed:
     xml_error = _xml_refusal_check(content)
     headers = {"content-type": content_type} if content_type else {}
     # Bytes, never a string: feedparser treats a string as a URL or path.

@@ -226,6 +226,11 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # --- The tracker -------------------------------------------------------------
 TRACKER_ALLOW_PRIVATE_FEEDS = env.bool("TRACKER_ALLOW_PRIVATE_FEEDS", default=False)
 TRACKER_FEED_MAX_BYTES = env.int("TRACKER_FEED_MAX_BYTES", default=5 * 1024 * 1024)
+# One document's parse (decoding and sanitizing included) past this many
+# seconds is refused and recorded on the feed.
+TRACKER_FEED_PARSE_SECONDS = env.float("TRACKER_FEED_PARSE_SECONDS", default=10.0)
+# New articles one refresh of one feed may add; the rest wait for the next.
+TRACKER_FEED_MAX_NEW_ENTRIES = env.int("TRACKER_FEED_MAX_NEW_ENTRIES", default=500)
 
 LOGGING = {
     "version": 1,

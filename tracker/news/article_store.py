@@ -28,6 +28,8 @@ class StoreResult:
     new: list[int] = field(default_factory=list)
     updated: list[int] = field(default_factory=list)
     unchanged: int = 0
+    over_cap: int = 0
+    """New articles beyond `max_new`, left for a later refresh."""
 
     @property
     def touched(self) -> list[int]:
@@ -42,7 +44,11 @@ def content_hash(entry: ParsedEntry, canonical_url: str) -> str:
 
 
 @transaction.atomic
-def entries_store(feed: Feed, entries: Iterable[ParsedEntry]) -> StoreResult:
+def entries_store(
+    feed: Feed, entries: Iterable[ParsedEntry], *, max_new: int | None = None
+) -> StoreResult:
+    """Stores the entries of one document; at most `max_new` new articles,
+    in document order (feeds list the newest first), the rest counted."""
     by_guid: dict[str, tuple[ParsedEntry, str, str]] = {}
     for entry in entries:
         canonical = url_canonicalize(entry.url)
@@ -96,6 +102,12 @@ def entries_store(feed: Feed, entries: Iterable[ParsedEntry]) -> StoreResult:
         article.updated_at = timezone.now()
         to_update.append(article)
 
+    if max_new is not None and len(to_create) > max_new:
+        # A refresh that would queue thousands of matches for review at
+        # once takes the first `max_new`; the others are still new next
+        # time.
+        result.over_cap = len(to_create) - max_new
+        to_create = to_create[:max_new]
     if to_update:
         NewsArticle.objects.bulk_update(to_update, [*ARTICLE_FIELDS, "updated_at"])
         result.updated = [a.pk for a in to_update]

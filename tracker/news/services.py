@@ -42,6 +42,8 @@ class RefreshResult:
     new: int = 0
     updated: int = 0
     unchanged: int = 0
+    over_cap: int = 0
+    """New entries beyond TRACKER_FEED_MAX_NEW_ENTRIES, not stored."""
     error: str = ""
 
     def as_dict(self) -> dict:
@@ -160,10 +162,30 @@ def _feed_refresh(feed: Feed) -> RefreshResult:
             next_fetch_at=now + dt.timedelta(minutes=feed.interval_minutes),
         )
         return RefreshResult(feed.pk, feed.url, FeedStatus.NOT_MODIFIED)
-    parsed = feed_parse(fetched.content, fetched.content_type)
+    parsed = feed_parse(
+        fetched.content,
+        fetched.content_type,
+        base_url=fetched.url,
+        budget=settings.TRACKER_FEED_PARSE_SECONDS,
+    )
+    error = parsed.error
 
     with transaction.atomic():
-        stored = entries_store(feed, parsed.entries)
+        stored = entries_store(
+            feed, parsed.entries, max_new=settings.TRACKER_FEED_MAX_NEW_ENTRIES
+        )
+        if stored.over_cap:
+            error = " ".join(
+                filter(
+                    None,
+                    [
+                        error,
+                        f"{stored.over_cap} new entries over the cap of "
+                        f"{settings.TRACKER_FEED_MAX_NEW_ENTRIES} per refresh "
+                        "are left for the next refresh.",
+                    ],
+                )
+            )
         articles_match(stored.touched)
         Feed.objects.filter(pk=feed.pk).update(
             etag=fetched.etag[:500],
@@ -171,7 +193,7 @@ def _feed_refresh(feed: Feed) -> RefreshResult:
             last_checked_at=now,
             last_success_at=now,
             last_status=FeedStatus.OK,
-            last_error=parsed.error[:5000],
+            last_error=error[:5000],
             consecutive_failures=0,
             next_fetch_at=now + dt.timedelta(minutes=feed.interval_minutes),
         )
@@ -186,7 +208,8 @@ def _feed_refresh(feed: Feed) -> RefreshResult:
         new=len(stored.new),
         updated=len(stored.updated),
         unchanged=stored.unchanged,
-        error=parsed.error,
+        over_cap=stored.over_cap,
+        error=error,
     )
 
 

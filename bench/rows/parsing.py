@@ -14,7 +14,7 @@ from tracker.news.parse import feed_parse
 @row(
     "5",
     what="parsing a 100-item feed",
-    against="feedparser alone on the same bytes",
+    against="feedparser alone on the same bytes (its own sanitizing on)",
     goal="p95 <= 50 ms",
 )
 def feed_parsing(ctx: Context) -> Outcome:
@@ -44,4 +44,15 @@ def feed_parsing(ctx: Context) -> Outcome:
             "over_feedparser": round(ours.p50 / peer.p50, 3),
         },
         met=ours.p95 <= 0.050,
+        note=""
+        if ours.p95 <= 0.050
+        else (
+            "feedparser is the parser (the streaming fast path is gone: it "
+            "reproduced feedparser on its private functions and was "
+            "quadratic on wide documents), so the figure is feedparser's "
+            "own cost, plus one pass of expat for the declaration check and "
+            "nh3 on each summary; on a machine shared with other work the "
+            "p95 moves with the load, and the ratio to feedparser is the "
+            "stable figure."
+        ),
     )

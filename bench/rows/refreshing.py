@@ -35,6 +35,7 @@ ROOT = Path(__file__).resolve().parent.parent.parent
 # most of the time, so a feed worker runs many more than it has cores
 # (docs/performance.md says how production should run it).
 WORKER_CONCURRENCY = 16
+SQLITE_CONCURRENCY = 4
 QUEUE = f"bench-refresh-{os.getpid()}"
 
 LATENCY = 0.1
@@ -272,6 +273,11 @@ def feeds_refreshing(ctx: Context) -> Outcome:
     # Enough processes that the 100 ms waits overlap, no more than the
     # feeds can use (starting one costs a second of CPU here).
     concurrency = max(2, min(WORKER_CONCURRENCY, count // 10))
+    if connection.vendor == "sqlite":
+        # SQLite takes one writer at a time: more processes only queue on
+        # its lock and, on a loaded machine, outwait its 20 s timeout.
+        concurrency = min(concurrency, SQLITE_CONCURRENCY)
+    failed = {"celery": 0, "sequential": 0}
     # httpx logs every request at INFO: 2 x 200 lines per run.
     logging.getLogger("httpx").setLevel(logging.WARNING)
     producer = Celery("bench", broker=broker_url)
@@ -292,17 +298,18 @@ def feeds_refreshing(ctx: Context) -> Outcome:
                         took = _due_refresh_through_celery(producer, ids)
                     else:
                         start = time.perf_counter()
-                        totals = _refresh_news()
+                        _refresh_news()
                         took = time.perf_counter() - start
-                        if totals["error"]:
-                            raise RuntimeError(f"refresh_news failed: {totals}")
                     timings[side].samples.append(took)
                     ok = Feed.objects.filter(pk__in=ids, last_status="ok").count()
                     stored = NewsArticle.objects.count()
-                    if ok != count or stored != count * items:
+                    # A failed feed is recorded on it, as in production;
+                    # the row reports it rather than stopping the run.
+                    failed[side] += count - ok
+                    if ok == count and stored != count * items:
                         raise RuntimeError(
                             f"the {side} refresh stored {stored} of "
-                            f"{count * items} articles ({ok}/{count} feeds ok)"
+                            f"{count * items} articles"
                         )
                     if side == "celery":
                         celery_ids = ids
@@ -323,14 +330,25 @@ def feeds_refreshing(ctx: Context) -> Outcome:
     news_clear()
     celery, sequential = timings["celery"].p50, timings["sequential"].p50
     ratio = celery / sequential
-    met = ratio <= 0.1 and written == 0 and not_modified == count
+    met = (
+        ratio <= 0.1
+        and written == 0
+        and not_modified == count
+        and not any(failed.values())
+    )
+    failures = (
+        f"; feeds failed: {failed['celery']} through Celery, "
+        f"{failed['sequential']} in refresh_news (recorded on each feed)"
+        if any(failed.values())
+        else ""
+    )
     return Outcome(
         summary=(
             f"{count} feeds in {celery:.2f} s through a Celery worker "
             f"({concurrency} processes, {broker} broker) vs {sequential:.2f} s "
             f"for refresh_news ({ratio:.3f} of it); second refresh "
             f"{not_modified}/{count} not modified, {written} rows written "
-            f"({second_s:.2f} s)"
+            f"({second_s:.2f} s){failures}"
         ),
         figures={
             "feeds": count,
@@ -345,16 +363,19 @@ def feeds_refreshing(ctx: Context) -> Outcome:
             "second_refresh_not_modified": not_modified,
             "second_refresh_rows_written": written,
             "runs_per_side": repeats,
+            "feeds_failed": failed,
         },
         met=met,
         note=""
-        if ratio <= 0.1
+        if met
         else (
             "The network waits overlap across the worker's processes, but the "
             "work on each feed (parsing with feedparser, storing and matching "
             "through the ORM, the task round trip through the broker) is CPU "
             "time, and this machine has 2 cores shared with other work: "
             "the sum of that work divided by 2 is the floor, whatever the "
-            "concurrency."
+            "concurrency. On SQLite the worker runs at most "
+            f"{SQLITE_CONCURRENCY} processes, since every refresh ends in a "
+            "write and SQLite takes one writer at a time."
         ),
     )

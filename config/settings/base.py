@@ -21,7 +21,7 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=[])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "tracker.apps.TrackerAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -313,3 +313,12 @@ if CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
     # An unreachable (not refusing) host would otherwise block a connect
     # for the operating system's TCP timeout, minutes.
     CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 5}
+
+# --- Curation: spreadsheets and review memory --------------------------------
+# Imports larger than this are refused before they are read.
+TRACKER_IMPORT_MAX_BYTES = env.int("TRACKER_IMPORT_MAX_BYTES", default=5 * 1024 * 1024)
+# An alias staff reject this many times in a row for one record becomes
+# ambiguous: it is queued again only with context.
+TRACKER_AMBIGUOUS_AFTER_REJECTIONS = env.int(
+    "TRACKER_AMBIGUOUS_AFTER_REJECTIONS", default=3
+)

@@ -52,9 +52,7 @@ def test_every_export_imports_back_as_no_changes(name, extension):
 
 def test_two_productions_without_ids_import_and_store_null():
     sheet = csv(
-        "slug,title,kind,imdb_id,wikidata_qid\n"
-        "one,One,feature,,\n"
-        "two,Two,series,,\n"
+        "slug,title,kind,imdb_id,wikidata_qid\none,One,feature,,\ntwo,Two,series,,\n"
     )
 
     result = import_("productions", sheet)
@@ -159,7 +157,9 @@ def test_a_claim_without_a_source_is_refused():
     with pytest.raises(SheetRefused) as refused:
         import_(
             "productions",
-            csv("slug,title,kind,ic_status,ic_evidence\nx,X,feature,used,press_report\n"),
+            csv(
+                "slug,title,kind,ic_status,ic_evidence\nx,X,feature,used,press_report\n"
+            ),
         )
 
     assert "Row 2, column citation_1_source_url: This production needs a source" in str(

@@ -113,7 +113,7 @@ def entries_with_diffs(model, records, label: str) -> list[HistoryEntry]:
 def _fk_model(model, name: str):
     try:
         f = model._meta.get_field(name)
-    except Exception:
+    except FieldDoesNotExist:
         return None
     return f.related_model if isinstance(f, models.ForeignKey) else None
 

@@ -513,6 +513,9 @@ class NewsArticleAdmin(ArticleEvidenceMixin, admin.ModelAdmin):
         they record the reviewer and teach the matcher."""
         if not self.has_review_permission(request):
             raise PermissionDenied
+        # Nothing is written by this: it lists what changed for the admin's
+        # log message.
+        formset.save(commit=False)
         for match_form in formset.forms:
             if not match_form.has_changed():
                 continue

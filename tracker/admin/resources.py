@@ -11,8 +11,9 @@ One resource per record type, each a plain class. What they share:
 - every claim carries its citations in numbered column groups,
   `citation_1_source_url`, `citation_1_stance`, `citation_1_quote`,
   `citation_1_locator`, then `citation_2_...`: the source (its URL, or its
-  slug for a source without one) must already be in the tracker (the sources sheet imports them), and a claim that needs a
-  citation is refused without one. Citations in a sheet are added or
+  slug for a source without one) must already be in the tracker (the
+  sources sheet imports them), and a claim that needs a citation is
+  refused without one. Citations in a sheet are added or
   updated, never removed (that is done in the admin, where the rule that a
   claim keeps one source is checked);
 - credits travel with productions and people, one per line:

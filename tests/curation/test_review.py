@@ -370,3 +370,48 @@ def test_the_index_shows_groups_and_pending_counts(admin_client):
     dashboard = response.context["dashboard"]
     assert (dashboard.pending_articles, dashboard.leads) == (1, 1)
     assert "Broken feed" in response.content.decode()
+
+
+def _queries_for(client, url, make, n):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for _ in range(n):
+        make()
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+def test_the_match_list_costs_the_same_queries_for_1_or_n(admin_client):
+    url = reverse("admin:tracker_articlematch_changelist")
+
+    one = _queries_for(admin_client, url, pending, 1)
+    many = _queries_for(admin_client, url, pending, 5)
+
+    assert one == many
+
+
+def test_the_ambiguous_alias_list_costs_the_same_queries_for_1_or_n(admin_client):
+    url = reverse("admin:tracker_ambiguousalias_changelist")
+
+    def make():
+        person = factories.PersonFactory()
+        AmbiguousAlias.objects.create(
+            entity_type="person", person=person, alias=person.name, rejections=3
+        )
+
+    assert _queries_for(admin_client, url, make, 1) == _queries_for(
+        admin_client, url, make, 5
+    )
+
+
+def test_the_dashboard_costs_the_same_queries_for_1_or_n(admin_client):
+    def make():
+        FeedFactory(last_status="error", last_error="HTTP 500")
+        pending(NewsArticleFactory())
+        factories.StatementFactory()
+
+    assert _queries_for(admin_client, reverse("admin:index"), make, 1) == (
+        _queries_for(admin_client, reverse("admin:index"), make, 4)
+    )

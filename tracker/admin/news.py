@@ -436,6 +436,14 @@ class NewsArticleAdmin(ArticleEvidenceMixin, admin.ModelAdmin):
     def get_queryset(self, request):
         return review_queue()
 
+    def get_object(self, request, object_id, from_field=None):
+        # The list is the queue; any stored article opens, matched or not.
+        return (
+            NewsArticle.objects.select_related("feed__publisher", "source")
+            .filter(pk=object_id if str(object_id).isdigit() else None)
+            .first()
+        )
+
     @admin.display(description="")
     def review_link(self, article):
         if article.pending_total:

@@ -39,6 +39,7 @@ from tracker.models import (
 from tracker.news.fetch import FetchError, feed_url_check
 from tracker.news.match import html_to_text
 from tracker.news.parse import summary_clean
+from tracker.news.services import feed_limits
 from tracker.selectors.review import leads_list, review_queue
 from tracker.services.feeds import feeds_reactivate, feeds_refresh_queue
 from tracker.services.review import (
@@ -68,7 +69,11 @@ class FeedForm(ChangeReasonForm):
     def clean_url(self):
         url = self.cleaned_data["url"]
         try:
-            feed_url_check(url, allow_private=settings.TRACKER_ALLOW_PRIVATE_FEEDS)
+            feed_url_check(
+                url,
+                allow_private=settings.TRACKER_ALLOW_PRIVATE_FEEDS,
+                limits=feed_limits(),
+            )
         except FetchError as exc:
             raise forms.ValidationError(str(exc)) from exc
         return url

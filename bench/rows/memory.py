@@ -31,8 +31,10 @@ from pathlib import Path
 from tracker.news.fetch import FetchLimits, feed_fetch
 from tracker.news.parse import feed_parse
 
+from urllib.parse import urlsplit
+
 url, small_url, cap = sys.argv[1], sys.argv[2], int(sys.argv[3])
-limits = FetchLimits(max_bytes=cap)
+limits = FetchLimits(max_bytes=cap, ports=(urlsplit(url).port,))
 
 
 def status(field):

@@ -7,7 +7,6 @@ import datetime as dt
 import hashlib
 import io
 import json
-import logging
 import os
 import shutil
 import subprocess
@@ -20,6 +19,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 from celery import Celery
+from django.conf import settings
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import override_settings
@@ -37,6 +37,8 @@ ROOT = Path(__file__).resolve().parent.parent.parent
 WORKER_CONCURRENCY = 16
 SQLITE_CONCURRENCY = 4
 QUEUE = f"bench-refresh-{os.getpid()}"
+# The local feed server's port, let through the fetcher's port list.
+SERVER_PORT = [0]
 
 LATENCY = 0.1
 LAST_MODIFIED = "Mon, 02 Mar 2026 10:00:00 GMT"
@@ -170,6 +172,7 @@ def celery_workers(broker_url: str, broker_folder: str, concurrency: int):
         # The run's own queue, so a shared Redis database mixes nothing.
         "BENCH_QUEUE": QUEUE,
         "TRACKER_ALLOW_PRIVATE_FEEDS": "1",
+        "TRACKER_FETCH_PORTS": ",".join(str(port) for port in _ports()),
         "DATABASE_URL": _database_url(),
     }
     log_path = ROOT / "var" / "bench-worker.log"
@@ -247,10 +250,17 @@ def _workers_ready(producer: Celery, timeout: float = 120) -> None:
     raise RuntimeError("the Celery worker did not answer (see var/bench-worker.log)")
 
 
+def _ports() -> list[int]:
+    """The fetcher's ports and the local feed server's."""
+    return [*settings.TRACKER_FETCH_PORTS, SERVER_PORT[0]]
+
+
 def _refresh_news() -> dict:
     """`manage.py refresh_news`, the command users run, in this process."""
     out = io.StringIO()
-    with override_settings(TRACKER_ALLOW_PRIVATE_FEEDS=True):
+    with override_settings(
+        TRACKER_ALLOW_PRIVATE_FEEDS=True, TRACKER_FETCH_PORTS=_ports()
+    ):
         call_command("refresh_news", "--json", stdout=out)
     return json.loads(out.getvalue())["totals"]
 
@@ -269,6 +279,7 @@ def feeds_refreshing(ctx: Context) -> Outcome:
     repeats = 1 if ctx.scale < 0.01 else min(ctx.repeats, 2)
     timings = {"celery": Timings(), "sequential": Timings()}
     server = SlowFeedServer(items)
+    SERVER_PORT[0] = server.server_address[1]
     broker_url, options, broker, folder = _broker()
     # Enough processes that the 100 ms waits overlap, no more than the
     # feeds can use (starting one costs a second of CPU here).
@@ -278,8 +289,6 @@ def feeds_refreshing(ctx: Context) -> Outcome:
         # its lock and, on a loaded machine, outwait its 20 s timeout.
         concurrency = min(concurrency, SQLITE_CONCURRENCY)
     failed = {"celery": 0, "sequential": 0}
-    # httpx logs every request at INFO: 2 x 200 lines per run.
-    logging.getLogger("httpx").setLevel(logging.WARNING)
     producer = Celery("bench", broker=broker_url)
     producer.conf.broker_transport_options = options
     run = 0

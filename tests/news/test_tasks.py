@@ -50,8 +50,10 @@ def test_refresh_feed_returns_its_summary(feed_server, feed_file, feed_make):
     assert "skipped" in result["error"]
 
 
-def test_a_network_failure_is_recorded_once_with_no_celery_retry(feed_make):
-    feed = feed_make("http://127.0.0.1:9/rss")
+def test_a_network_failure_is_recorded_once_with_no_celery_retry(
+    feed_make, unreachable_url
+):
+    feed = feed_make(unreachable_url)
 
     result = refresh_feed.delay(feed.pk).get()
 
@@ -67,7 +69,7 @@ def test_a_refresh_expires_when_its_feed_claim_lapses():
 
 
 def test_a_hard_time_limit_is_recorded_on_the_feed(feed_make):
-    feed = feed_make("http://127.0.0.1:9/rss")
+    feed = feed_make("https://feeds.example/rss")
 
     # What the worker calls after killing the process at the hard limit.
     refresh_feed.on_failure(TimeLimitExceeded(180), "task-id", (feed.pk,), {}, None)

@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 
 from tracker.choices import CitationStance
 
+DISPUTES = CitationStance.DISPUTES.value
+
 
 def disputing_sources(row) -> set[str]:
     """Slugs of the sources that dispute the row's claim, wherever a
@@ -17,7 +19,7 @@ def disputing_sources(row) -> set[str]:
                 found.update(
                     c.get("source", "")
                     for c in value
-                    if isinstance(c, dict) and c.get("stance") == CitationStance.DISPUTES
+                    if isinstance(c, dict) and c.get("stance") == DISPUTES
                 )
             else:
                 found |= disputing_sources(value)

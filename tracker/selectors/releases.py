@@ -39,6 +39,11 @@ class Release:
         return sum(self.records.values())
 
     @property
+    def changes_display(self) -> str:
+        parts = [f"{n} {kind}" for kind, n in self.changes.items() if n]
+        return ", ".join(parts) or "no changes"
+
+    @property
     def year(self) -> str:
         return self.created[:4]
 
@@ -107,7 +112,9 @@ def release_get(version: str) -> Release | None:
 
 def release_latest() -> Release | None:
     versions = release_versions()
-    return _release_read(releases_dir() / versions[0], versions[0]) if versions else None
+    if not versions:
+        return None
+    return _release_read(releases_dir() / versions[0], versions[0])
 
 
 @functools.lru_cache(maxsize=64)

@@ -7,7 +7,12 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from tracker.releases.package import ReleaseError, release_write, version_key
-from tracker.selectors.releases import Release, release_get, release_versions, releases_dir
+from tracker.selectors.releases import (
+    Release,
+    release_get,
+    release_versions,
+    releases_dir,
+)
 
 
 def version_next(latest: str | None) -> str:

@@ -46,11 +46,10 @@ class Command(BaseCommand):
             raise CommandError(str(error)) from error
         finally:
             bar.close()
-        changes = ", ".join(f"{n} {kind}" for kind, n in release.changes.items() if n)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Release {release.version}: {release.total_records} records in "
-                f"{release.directory} ({changes or 'no changes'}); zip at "
+                f"{release.directory} ({release.changes_display}); zip at "
                 f"{release.zip_path}."
             )
         )

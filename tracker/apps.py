@@ -12,3 +12,8 @@ class TrackerConfig(AppConfig):
         # One data version for every cache of derived figures: the case
         # page, the summary, list counts.
         connect_signals()
+
+        from tracker.webhooks.signals import connect_signals as webhook_signals
+
+        # Claim, milestone and news writes become webhook events.
+        webhook_signals()

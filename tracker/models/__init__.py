@@ -5,6 +5,7 @@ from .evidence import IndustryStatistic, Policy, Statement
 from .news import ArticleMatch, ArticleSighting, Feed, NewsArticle
 from .sources import Citation, CitedClaim, Source
 from .tokens import ApiToken
+from .webhooks import WebhookAttempt, WebhookDelivery, WebhookEndpoint
 
 __all__ = (
     "ApiToken",
@@ -27,6 +28,9 @@ __all__ = (
     "Production",
     "Source",
     "Statement",
+    "WebhookAttempt",
+    "WebhookDelivery",
+    "WebhookEndpoint",
 )
 
 # Every model whose rows are claims that must cite a source.

@@ -9,6 +9,7 @@ class SourceKind(models.TextChoices):
     REPORT = "report", "Report"
     PRESS_RELEASE = "press_release", "Press release"
     SOCIAL_POST = "social_post", "Social post"
+    DATABASE = "database", "Database record (e.g. a Wikidata item)"
 
 
 class CitationStance(models.TextChoices):

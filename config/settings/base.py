@@ -330,3 +330,6 @@ TRACKER_ALLOW_PRIVATE_WEBHOOKS = env.bool(
 # secret itself, so it cannot be only hashed). Empty: derived from
 # SECRET_KEY, so rotating SECRET_KEY then means re-entering every secret.
 TRACKER_WEBHOOK_SECRET_KEY = env("TRACKER_WEBHOOK_SECRET_KEY", default="")
+# Where `wikidata_import QID...` fetches entities from (through the feeds'
+# guarded fetcher); only the tests point it elsewhere.
+TRACKER_WIKIDATA_URL = env("TRACKER_WIKIDATA_URL", default="https://www.wikidata.org")

@@ -83,8 +83,10 @@ class Receiver:
 
 
 @pytest.fixture
-def receiver():
+def receiver(settings):
     server = Receiver()
+    # Let its port through the fetcher's port list, as production lets 443.
+    settings.TRACKER_FETCH_PORTS = [*settings.TRACKER_FETCH_PORTS, server.port]
     yield server
     server.stop()
 

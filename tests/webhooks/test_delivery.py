@@ -147,9 +147,13 @@ def test_a_private_target_is_refused_at_registration(settings, db):
 
     with pytest.raises(ValidationError) as refused:
         endpoint_register(
-            name="Sneaky", url="http://127.0.0.1:6379/", events=["claim.created"]
+            name="Sneaky", url="http://127.0.0.1/admin", events=["claim.created"]
         )
     assert "loopback" in str(refused.value.message_dict["url"])
+    with pytest.raises(ValidationError, match="Port 6379 is not fetched"):
+        endpoint_register(
+            name="Redis", url="http://hooks.example:6379/", events=["claim.created"]
+        )
     with pytest.raises(ValidationError, match="Only http and https"):
         endpoint_register(
             name="File", url="file:///etc/passwd", events=["claim.created"]
@@ -174,7 +178,7 @@ def test_a_target_that_turns_private_is_refused_at_delivery(
     assert receiver.received == []
     delivery = WebhookDelivery.objects.get()
     assert delivery.status == DeliveryStatus.FAILED
-    assert "10.0.0.7 is a private address" in delivery.last_error
+    assert "resolves to a private address" in delivery.last_error
     endpoint.refresh_from_db()
     assert not endpoint.active
     assert "private address" in endpoint.disabled_reason

@@ -17,7 +17,12 @@ from django.utils import timezone
 
 from tracker.choices import DeliveryStatus, WebhookEvent
 from tracker.models import WebhookAttempt, WebhookDelivery, WebhookEndpoint
-from tracker.news.fetch import FeedAddressRefused, FetchError, feed_url_check
+from tracker.news.fetch import (
+    FeedAddressRefused,
+    FetchError,
+    FetchLimits,
+    feed_url_check,
+)
 from tracker.webhooks.events import concerned_records, envelope, event_data
 from tracker.webhooks.secrets import (
     SecretUnreadable,
@@ -49,7 +54,11 @@ def retry_delay(attempts: int) -> dt.timedelta:
 def endpoint_url_check(url: str) -> None:
     """The feeds' SSRF guard, as a ValidationError naming the URL field."""
     try:
-        feed_url_check(url, allow_private=settings.TRACKER_ALLOW_PRIVATE_WEBHOOKS)
+        feed_url_check(
+            url,
+            allow_private=settings.TRACKER_ALLOW_PRIVATE_WEBHOOKS,
+            limits=FetchLimits(ports=tuple(settings.TRACKER_FETCH_PORTS)),
+        )
     except FetchError as exc:
         raise ValidationError({"url": str(exc)}) from exc
 
@@ -239,6 +248,7 @@ def delivery_attempt(
             body,
             _headers(delivery, body, secret),
             allow_private=settings.TRACKER_ALLOW_PRIVATE_WEBHOOKS,
+            ports=tuple(settings.TRACKER_FETCH_PORTS),
         )
     except (SecretUnreadable, FeedAddressRefused) as exc:
         error, permanent = str(exc), True

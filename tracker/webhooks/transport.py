@@ -31,14 +31,23 @@ class PostResult:
 
 
 def webhook_post(
-    url: str, body: bytes, headers: dict[str, str], *, allow_private: bool
+    url: str,
+    body: bytes,
+    headers: dict[str, str],
+    *,
+    allow_private: bool,
+    ports: tuple[int, ...] = fetch.DEFAULT_PORTS,
 ) -> PostResult:
     """POST `body`; raises fetch.FetchError (FeedAddressRefused for an
     address the guard refuses, FeedNetworkError for a network failure)."""
     started = time.monotonic()
-    _, host, port = fetch.url_check(url)
+    _, host, port = fetch.url_check(url, ports)
     address = fetch.host_resolve_checked(
-        host, port, allow_private=allow_private, resolve=fetch.system_resolve
+        host,
+        port,
+        allow_private=allow_private,
+        resolve=fetch.system_resolve,
+        deadline=fetch.Deadline(TIMEOUT_SECONDS),
     )
     pinned = httpx.URL(url).copy_with(host=address)
     netloc = urlsplit(url).netloc.rsplit("@", 1)[-1]

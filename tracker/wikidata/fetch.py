@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 from urllib.parse import urlencode
 
-from tracker.news.fetch import FetchLimits, feed_fetch
+from tracker.news.fetch import DEFAULT_PORTS, FetchLimits, feed_fetch
 
 from .parse import Bundle, WikidataShapeError, entities_parse
 
@@ -31,14 +31,18 @@ def entities_url(base_url: str, qids: list[str]) -> str:
     return f"{base_url.rstrip('/')}/w/api.php?{query}"
 
 
-def entities_fetch(qids: list[str], *, base_url: str) -> Bundle:
+def entities_fetch(
+    qids: list[str], *, base_url: str, ports: tuple[int, ...] = DEFAULT_PORTS
+) -> Bundle:
     """The items and, for labels, what their awards refer to."""
     bundle = Bundle()
     wanted = list(dict.fromkeys(qids))
     for _ in range(ROUNDS):
         for start in range(0, len(wanted), BATCH):
             url = entities_url(base_url, wanted[start : start + BATCH])
-            result = feed_fetch(url, limits=FetchLimits(max_bytes=MAX_BYTES))
+            result = feed_fetch(
+                url, limits=FetchLimits(max_bytes=MAX_BYTES, ports=ports)
+            )
             try:
                 document = json.loads(result.content)
             except ValueError as exc:

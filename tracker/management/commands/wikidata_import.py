@@ -77,7 +77,11 @@ class Command(BaseCommand):
                 raise CommandError(f"{path}: refused, nothing imported: {exc}") from exc
         if not inputs:
             try:
-                bundle = entities_fetch(qids, base_url=settings.TRACKER_WIKIDATA_URL)
+                bundle = entities_fetch(
+                    qids,
+                    base_url=settings.TRACKER_WIKIDATA_URL,
+                    ports=tuple(settings.TRACKER_FETCH_PORTS),
+                )
             except WikidataShapeError as exc:
                 raise CommandError(f"Refused, nothing imported: {exc}") from exc
             except FetchError as exc:

@@ -1,7 +1,9 @@
 from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
 
 
 class TrackerConfig(AppConfig):
+    default = True
     name = "tracker"
     verbose_name = "Intimacy coordination tracker"
     default_auto_field = "django.db.models.BigAutoField"
@@ -17,3 +19,11 @@ class TrackerConfig(AppConfig):
 
         # Claim, milestone and news writes become webhook events.
         webhook_signals()
+
+
+class TrackerAdminConfig(admin_apps.AdminConfig):
+    """The admin, with the tracker's own site: models grouped for the job
+    and a dashboard on the index."""
+
+    default = False
+    default_site = "tracker.admin_site.TrackerAdminSite"

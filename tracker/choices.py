@@ -181,3 +181,12 @@ class DeliveryStatus(models.TextChoices):
     PENDING = "pending", "Pending"
     DELIVERED = "delivered", "Delivered"
     FAILED = "failed", "Failed (gave up)"
+
+
+class LeadStatus(models.TextChoices):
+    """What staff made of an article about intimacy coordination that names
+    nothing the tracker holds."""
+
+    OPEN = "open", "Open"
+    DISMISSED = "dismissed", "Dismissed"
+    PROMOTED = "promoted", "Promoted to a source"

@@ -32,7 +32,7 @@ def schedule_remove(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("tracker", "0004_open_data"),
+        ("tracker", "0005_open_data"),
         ("django_celery_beat", "0019_alter_periodictasks_options"),
     ]
 

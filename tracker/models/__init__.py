@@ -12,7 +12,6 @@ from .news import (
 )
 from .sources import Citation, CitedClaim, Source
 from .tokens import ApiToken
-from .webhooks import WebhookAttempt, WebhookDelivery, WebhookEndpoint
 
 __all__ = (
     "AmbiguousAlias",
@@ -37,9 +36,6 @@ __all__ = (
     "Production",
     "Source",
     "Statement",
-    "WebhookAttempt",
-    "WebhookDelivery",
-    "WebhookEndpoint",
 )
 
 # Every model whose rows are claims that must cite a source.

@@ -1,1 +1,0 @@
-from tests.news.conftest import fake_internet, feed_server  # noqa: F401

@@ -1,2 +1,0 @@
-"""Webhooks: signed, versioned event payloads POSTed to the endpoints staff
-register, through the feeds' SSRF guard, retried with backoff."""

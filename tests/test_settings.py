@@ -29,6 +29,7 @@ UNSET = {
     "CACHE_URL",
     "DJANGO_SETTINGS_MODULE",
     "TRACKER_ALLOW_PRIVATE_FEEDS",
+    "TRACKER_ALLOW_PRIVATE_WEBHOOKS",
 }
 
 
@@ -153,6 +154,13 @@ def test_production_refuses_the_private_feed_override():
 
     assert result.returncode != 0
     assert "TRACKER_ALLOW_PRIVATE_FEEDS is for local development" in result.stderr
+
+
+def test_production_refuses_the_private_webhook_override():
+    result = manage("check", TRACKER_ALLOW_PRIVATE_WEBHOOKS="1", **PRODUCTION)
+
+    assert result.returncode != 0
+    assert "TRACKER_ALLOW_PRIVATE_WEBHOOKS is for local development" in result.stderr
 
 
 def test_development_still_accepts_the_private_feed_override():

@@ -33,6 +33,7 @@ GROUPS = (
         "news",
         ("newsarticle", "lead", "articlematch", "ambiguousalias", "feed"),
     ),
+    ("Webhooks", "webhooks", ("webhookendpoint", "webhookdelivery")),
     ("Access", "access", ("apitoken", "user", "group")),
 )
 ACCESS_APPS = ("auth",)

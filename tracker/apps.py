@@ -15,6 +15,11 @@ class TrackerConfig(AppConfig):
         # page, the summary, list counts.
         connect_signals()
 
+        from tracker.webhooks.signals import connect_signals as webhook_signals
+
+        # Claim, milestone and news writes become webhook events.
+        webhook_signals()
+
 
 class TrackerAdminConfig(admin_apps.AdminConfig):
     """The admin, with the tracker's own site: models grouped for the job

@@ -76,7 +76,8 @@ EXCLUDED = {
     "axes.accessattemptexpiration",
 }
 
-# `migrate` seeds the news schedule (tracker 0003), so these tables are not
+# `migrate` seeds the news schedule and the webhook retry sweep (tracker
+# 0003 and 0006), so these tables are not
 # empty in a fresh database: a restore replaces them with the backup's
 # schedule, which may have been edited by staff, rather than refusing.
 SEEDED_BY_MIGRATE = frozenset(

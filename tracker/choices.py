@@ -9,6 +9,7 @@ class SourceKind(models.TextChoices):
     REPORT = "report", "Report"
     PRESS_RELEASE = "press_release", "Press release"
     SOCIAL_POST = "social_post", "Social post"
+    DATABASE = "database", "Database record (e.g. a Wikidata item)"
 
 
 class CitationStance(models.TextChoices):
@@ -162,6 +163,24 @@ class ReviewStatus(models.TextChoices):
     PENDING = "pending", "Pending"
     APPROVED = "approved", "Approved"
     REJECTED = "rejected", "Rejected"
+
+
+class WebhookEvent(models.TextChoices):
+    """What a webhook subscribes to; the value is the payload's `type`."""
+
+    CLAIM_CREATED = "claim.created", "Claim created"
+    CLAIM_CHANGED = "claim.changed", "Claim changed"
+    CLAIM_DISPUTED = "claim.disputed", "Claim disputed"
+    CLAIM_DEPRECATED = "claim.deprecated", "Claim deprecated"
+    MILESTONE_ADDED = "milestone.added", "Campaign milestone added"
+    NEWS_APPROVED = "news.approved", "News article approved"
+    TEST = "webhook.test", "Test event (sent from the admin)"
+
+
+class DeliveryStatus(models.TextChoices):
+    PENDING = "pending", "Pending"
+    DELIVERED = "delivered", "Delivered"
+    FAILED = "failed", "Failed (gave up)"
 
 
 class LeadStatus(models.TextChoices):

@@ -14,6 +14,7 @@ from tracker.news.services import (
     feed_refresh,
     feeds_claim,
 )
+from tracker.services.webhooks import deliveries_claim, delivery_attempt
 
 logger = logging.getLogger(__name__)
 
@@ -72,3 +73,41 @@ def refresh_due_feeds() -> list[int]:
     feed_ids = feeds_claim()
     transaction.on_commit(lambda: refreshes_queue(feed_ids))
     return feed_ids
+
+
+# --- Webhooks ----------------------------------------------------------------
+# Retries are kept in the database (WebhookDelivery.next_attempt_at) rather
+# than as broker ETAs: a retry due in 17 hours survives a broker restart, and
+# Redis would redeliver an ETA task past its visibility timeout.
+
+
+@shared_task(acks_late=True)
+def deliver_webhook(delivery_id: int) -> str | None:
+    delivery = delivery_attempt(delivery_id=delivery_id)
+    return delivery.status if delivery else None
+
+
+def deliveries_queue(delivery_ids: list[int]) -> list[int]:
+    """Queue one attempt per delivery; with the broker down the rest wait
+    for the sweep, which takes them once their claim lapses."""
+    queued = []
+    for delivery_id in delivery_ids:
+        try:
+            deliver_webhook.delay(delivery_id)
+        except OperationalError as exc:
+            logger.error(
+                "Broker unreachable; webhook deliveries %s wait for the next sweep: %s",
+                ", ".join(str(pk) for pk in delivery_ids[len(queued) :]),
+                exc,
+            )
+            break
+        queued.append(delivery_id)
+    return queued
+
+
+@shared_task
+def deliver_due_webhooks() -> list[int]:
+    """Queues one attempt per delivery whose retry is due."""
+    delivery_ids = deliveries_claim()
+    transaction.on_commit(lambda: deliveries_queue(delivery_ids))
+    return delivery_ids

@@ -335,3 +335,22 @@ AXES_COOLOFF_MESSAGE = (
     "Too many failed logins: this account and address are locked for an hour. "
     "Staff can unlock them under Axes > Access attempts."
 )
+# --- Open data: releases, webhooks, Wikidata ---------------------------------
+# Where `manage.py release` writes the versioned public releases that /data/
+# lists; a release, once written, is never changed.
+TRACKER_RELEASES_DIR = env.path("TRACKER_RELEASES_DIR", default=VAR_DIR / "releases")
+# The public address of the site, named in a release's citation and its
+# datapackage.json.
+TRACKER_SITE_URL = env("TRACKER_SITE_URL", default="http://127.0.0.1:8000")
+# Webhook targets pass the feeds' SSRF guard; this lets them be private
+# addresses (local development and tests only).
+TRACKER_ALLOW_PRIVATE_WEBHOOKS = env.bool(
+    "TRACKER_ALLOW_PRIVATE_WEBHOOKS", default=False
+)
+# The Fernet key that encrypts webhook secrets at rest (signing needs the
+# secret itself, so it cannot be only hashed). Empty: derived from
+# SECRET_KEY, so rotating SECRET_KEY then means re-entering every secret.
+TRACKER_WEBHOOK_SECRET_KEY = env("TRACKER_WEBHOOK_SECRET_KEY", default="")
+# Where `wikidata_import QID...` fetches entities from (through the feeds'
+# guarded fetcher); only the tests point it elsewhere.
+TRACKER_WIKIDATA_URL = env("TRACKER_WIKIDATA_URL", default="https://www.wikidata.org")

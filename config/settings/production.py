@@ -48,6 +48,13 @@ if TRACKER_ALLOW_PRIVATE_FEEDS:  # noqa: F405
         "this deployment's own network. Unset it." + DEVELOPMENT_HINT
     )
 
+if TRACKER_ALLOW_PRIVATE_WEBHOOKS:  # noqa: F405
+    raise ImproperlyConfigured(
+        "TRACKER_ALLOW_PRIVATE_WEBHOOKS is for local development and tests "
+        "only: under production settings it would let staff point a webhook "
+        "at this deployment's own network. Unset it." + DEVELOPMENT_HINT
+    )
+
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=60 * 60 * 24 * 365)

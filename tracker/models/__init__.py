@@ -12,6 +12,7 @@ from .news import (
 )
 from .sources import Citation, CitedClaim, Source
 from .tokens import ApiToken
+from .webhooks import WebhookAttempt, WebhookDelivery, WebhookEndpoint
 
 __all__ = (
     "AmbiguousAlias",
@@ -36,6 +37,9 @@ __all__ = (
     "Production",
     "Source",
     "Statement",
+    "WebhookAttempt",
+    "WebhookDelivery",
+    "WebhookEndpoint",
 )
 
 # Every model whose rows are claims that must cite a source.

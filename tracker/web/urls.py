@@ -4,7 +4,7 @@ from django.urls import path
 from django.utils.functional import lazy
 from django.views.generic import RedirectView
 
-from . import feeds, records, views
+from . import data, feeds, records, views
 from .sitemaps import SITEMAPS
 
 app_name = "web"
@@ -16,6 +16,12 @@ urlpatterns = [
     path("feeds/news.atom", feeds.NewsFeed(), name="news-feed"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", views.robots_txt, name="robots"),
+    path("data/", data.data_index, name="data"),
+    path(
+        "data/<str:version>/ic-awards-tracker.zip",
+        data.release_download,
+        name="release-zip",
+    ),
     # Browsers ask for /favicon.ico on pages that name no icon (the admin).
     path(
         "favicon.ico",

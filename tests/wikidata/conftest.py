@@ -1,0 +1,1 @@
+from tests.news.conftest import fake_internet, feed_server  # noqa: F401

@@ -26,9 +26,9 @@ def known_case(db):
 
     bafta = f.AwardBodyFactory(name="BAFTA", slug="bafta")
     emmys = f.AwardBodyFactory(name="Television Academy", slug="television-academy")
-    f.AwardMentionFactory(award_body=bafta, date=dt.date(2021, 4, 11))
-    f.AwardMentionFactory(award_body=bafta, date=dt.date(2021, 6, 1))
-    f.AwardMentionFactory(award_body=emmys, date=dt.date(2019, 9, 22))
+    f.AwardMentionFactory(award_bodies=[bafta], date=dt.date(2021, 4, 11))
+    f.AwardMentionFactory(award_bodies=[bafta], date=dt.date(2021, 6, 1))
+    f.AwardMentionFactory(award_bodies=[emmys], date=dt.date(2019, 9, 22))
 
     f.StatementFactory(stance=c.Stance.OPPOSES)
     f.StatementFactory(stance=c.Stance.SUPPORTS)

@@ -1,5 +1,6 @@
 """Admin for the tracker's domain records: what campaign staff curate."""
 
+from django import forms
 from django.contrib import admin
 from django.contrib.contenttypes.admin import (
     BaseGenericInlineFormSet,
@@ -20,6 +21,7 @@ from tracker.models import (
     Campaign,
     CampaignMilestone,
     Citation,
+    Cohort,
     Credit,
     IndustryStatistic,
     Organization,
@@ -29,6 +31,8 @@ from tracker.models import (
     Source,
     Statement,
 )
+
+from tracker.querysets import disputed_q
 
 from .resources import PersonResource, ProductionResource
 
@@ -55,6 +59,22 @@ class RequiredCitationFormSet(BaseGenericInlineFormSet):
             self.instance.ensure_cited(pending_citations=kept)
         except ValidationError as exc:
             raise ValidationError(exc.message_dict["citations"]) from exc
+        # The claim's verbatim quote is checked against the citations as
+        # this save leaves them, which only the formset knows.
+        pending = [
+            form.instance
+            for form in self.forms
+            if form.cleaned_data
+            and not form.cleaned_data.get("DELETE")
+            and form.cleaned_data.get("source")
+        ]
+        try:
+            self.instance.ensure_quote_found(citations=pending)
+        except ValidationError as exc:
+            field = self.instance.quote_field
+            raise ValidationError(
+                f"{field}: {' '.join(exc.message_dict[field])}"
+            ) from exc
 
 
 class CitationInline(GenericTabularInline):
@@ -62,8 +82,66 @@ class CitationInline(GenericTabularInline):
     formset = RequiredCitationFormSet
     extra = 1
     autocomplete_fields = ("source",)
-    fields = ("source", "stance", "quote", "locator")
+    fields = (
+        "source",
+        "stance",
+        "quote",
+        "quote_kind",
+        "source_says",
+        "locator",
+        "deprecated_on",
+        "deprecation_reason",
+    )
     verbose_name_plural = "citations (at least one source for every claim)"
+
+
+class ClaimForm(forms.ModelForm):
+    def _post_clean(self):
+        # The model's own quote check reads the saved citations; the
+        # citation formset checks the ones this save leaves instead.
+        self.instance._quote_check_deferred = True
+        super()._post_clean()
+
+
+class DisputedListFilter(admin.SimpleListFilter):
+    title = "disputed"
+    parameter_name = "disputed"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "Disputed"), ("no", "Not disputed")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(disputed_q(queryset.model))
+        if self.value() == "no":
+            return queryset.exclude(disputed_q(queryset.model))
+        return queryset
+
+
+class DeprecatedListFilter(admin.SimpleListFilter):
+    title = "deprecated"
+    parameter_name = "deprecated"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "Deprecated"), ("no", "Current")]
+
+    def queryset(self, request, queryset):
+        if self.value() in ("yes", "no"):
+            return queryset.filter(deprecated_on__isnull=self.value() == "no")
+        return queryset
+
+
+CLAIM_FILTERS = (DisputedListFilter, DeprecatedListFilter)
+CLAIM_FIELDSET = (
+    "Disputes and corrections",
+    {
+        "fields": ("preferred_reason", "deprecated_on", "deprecation_reason"),
+        "classes": ("collapse",),
+        "description": "Where sources disagree, record the disputing source "
+        "as a citation and say here why the recorded value is preferred. "
+        "Deprecate a claim found wrong instead of deleting it.",
+    },
+)
 
 
 class TrackerAdmin(SimpleHistoryAdmin):
@@ -84,6 +162,7 @@ citation_count.admin_order_field = "citation_total"
 
 
 class CitedAdmin(TrackerAdmin):
+    form = ClaimForm
     inlines = (CitationInline,)
 
     def get_queryset(self, request):
@@ -96,7 +175,7 @@ class CitedAdmin(TrackerAdmin):
 
 @admin.register(Source)
 class SourceAdmin(TrackerAdmin):
-    list_display = ("title", "publisher", "kind", "published_on", "link")
+    list_display = ("title", "publisher", "kind", "published_display", "link")
     list_filter = ("kind", "publisher")
     search_fields = ("title", "publisher", "url")
     date_hierarchy = "published_on"
@@ -196,6 +275,8 @@ class ProductionAdmin(ImportExportModelAdmin, CitedAdmin):
         "ic_evidence",
         "kind",
         YearListFilter,
+        *CLAIM_FILTERS,
+        ("cohorts", admin.RelatedOnlyFieldListFilter),
         ("network", admin.RelatedOnlyFieldListFilter),
         ("studio", admin.RelatedOnlyFieldListFilter),
     )
@@ -219,6 +300,7 @@ class ProductionAdmin(ImportExportModelAdmin, CitedAdmin):
             "Other names and ids",
             {"fields": ("aliases", "wikidata_qid", "imdb_id", "tmdb_id")},
         ),
+        CLAIM_FIELDSET,
         ("Record", {"fields": ("created_at", "updated_at")}),
     )
 
@@ -250,7 +332,7 @@ class AwardCategoryAdmin(CitedAdmin):
         "year_introduced",
         "is_intimacy_coordination",
     )
-    list_filter = ("status", "is_intimacy_coordination", "award_body")
+    list_filter = ("status", "is_intimacy_coordination", "award_body", *CLAIM_FILTERS)
     list_select_related = ("award_body",)
     search_fields = ("name", "award_body__name")
     autocomplete_fields = ("award_body",)
@@ -260,7 +342,7 @@ class AwardCategoryAdmin(CitedAdmin):
 @admin.register(AwardOutcome)
 class AwardOutcomeAdmin(CitedAdmin):
     list_display = ("__str__", "ceremony_year", "result", citation_count)
-    list_filter = ("result", "ceremony_year", "category__award_body")
+    list_filter = ("result", "ceremony_year", "category__award_body", *CLAIM_FILTERS)
     list_select_related = ("category__award_body", "production")
     search_fields = ("category__name", "production__title", "people__name")
     autocomplete_fields = ("category", "production", "people")
@@ -269,33 +351,52 @@ class AwardOutcomeAdmin(CitedAdmin):
         return super().get_queryset(request).prefetch_related("people")
 
 
+class AwardMentionForm(ClaimForm):
+    def clean(self):
+        cleaned = super().clean()
+        errors = AwardMention.relations_errors(
+            cleaned.get("award_bodies") or (), cleaned.get("outcomes") or ()
+        )
+        for field, message in errors.items():
+            self.add_error(field, message)
+        return cleaned
+
+
 @admin.register(AwardMention)
 class AwardMentionAdmin(CitedAdmin):
+    form = AwardMentionForm
     list_display = (
         "speaker",
         "kind",
         "coordinator",
-        "award_body",
+        "body_names",
         "date",
         citation_count,
     )
-    list_filter = ("kind", "award_body")
-    list_select_related = ("speaker", "coordinator", "award_body")
+    list_filter = ("kind", "award_bodies", "quote_kind", *CLAIM_FILTERS)
+    list_select_related = ("speaker", "coordinator")
     search_fields = ("quote", "speaker__name", "coordinator__name")
     autocomplete_fields = (
         "speaker",
         "coordinator",
-        "award_body",
-        "outcome",
+        "award_bodies",
+        "outcomes",
         "production",
     )
     date_hierarchy = "date"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("award_bodies")
+
+    @admin.display(description="award bodies")
+    def body_names(self, mention):
+        return ", ".join(body.name for body in mention.award_bodies.all())
 
 
 @admin.register(Statement)
 class StatementAdmin(CitedAdmin):
     list_display = ("speaker", "stance", "short_quote", "production", "date")
-    list_filter = ("stance", "date_precision")
+    list_filter = ("stance", "quote_kind", "date_precision", *CLAIM_FILTERS)
     list_select_related = ("speaker", "production")
     search_fields = ("quote", "speaker__name", "venue", "production__title")
     autocomplete_fields = ("speaker", "production", "about_coordinator")
@@ -309,8 +410,8 @@ class StatementAdmin(CitedAdmin):
 
 @admin.register(Policy)
 class PolicyAdmin(CitedAdmin):
-    list_display = ("title", "organization", "status", "effective_on")
-    list_filter = ("status",)
+    list_display = ("title", "organization", "status", "effective_display")
+    list_filter = ("status", *CLAIM_FILTERS)
     list_select_related = ("organization",)
     search_fields = ("title", "scope", "organization__name")
     autocomplete_fields = ("organization",)
@@ -319,7 +420,7 @@ class PolicyAdmin(CitedAdmin):
 @admin.register(IndustryStatistic)
 class IndustryStatisticAdmin(CitedAdmin):
     list_display = ("metric", "value", "unit", "year", "sample", "publisher_names")
-    list_filter = ("year", "unit")
+    list_filter = ("year", "unit", *CLAIM_FILTERS)
     search_fields = ("metric", "report", "sample", "quoted_wording")
     autocomplete_fields = ("publishers",)
 
@@ -334,7 +435,7 @@ class IndustryStatisticAdmin(CitedAdmin):
 @admin.register(CampaignMilestone)
 class CampaignMilestoneAdmin(CitedAdmin):
     list_display = ("title", "campaign", "date", citation_count)
-    list_filter = ("campaign",)
+    list_filter = ("campaign", *CLAIM_FILTERS)
     list_select_related = ("campaign",)
     search_fields = ("title", "description", "campaign__name")
     autocomplete_fields = ("campaign",)
@@ -367,3 +468,20 @@ class CampaignAdmin(TrackerAdmin):
             )
             or "-"
         )
+
+
+@admin.register(Cohort)
+class CohortAdmin(TrackerAdmin):
+    list_display = ("name", "year", "self_selected", "member_count", "list_source")
+    list_filter = ("self_selected", "year")
+    list_select_related = ("list_source",)
+    search_fields = ("name", "description", "inclusion_rule")
+    autocomplete_fields = ("list_source", "members")
+    prepopulated_fields = {"slug": ("name",)}
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(member_total=Count("members"))
+
+    @admin.display(description="members", ordering="member_total")
+    def member_count(self, cohort):
+        return cohort.member_total

@@ -93,13 +93,13 @@ def award_mentions_by_body_year() -> list[dict]:
     rows = (
         AwardMention.objects.order_by()
         .annotate(year=ExtractYear("date"))
-        .values("award_body__slug", "award_body__name", "year")
-        .annotate(count=Count("id"))
-        .order_by("award_body__name", F("year").asc(nulls_last=True))
+        .values("award_bodies__slug", "award_bodies__name", "year")
+        .annotate(count=Count("id", distinct=True))
+        .order_by("award_bodies__name", F("year").asc(nulls_last=True))
     )
     return [
         {
-            "award_body": _body(row["award_body__slug"], row["award_body__name"]),
+            "award_body": _body(row["award_bodies__slug"], row["award_bodies__name"]),
             "year": row["year"],
             "count": row["count"],
         }

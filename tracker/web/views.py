@@ -163,8 +163,8 @@ def production_detail(request, slug):
                 "award_mentions",
                 queryset=_cited(
                     AwardMention.objects.select_related(
-                        "speaker", "coordinator", "award_body", "production"
-                    )
+                        "speaker", "coordinator", "production"
+                    ).prefetch_related("award_bodies")
                 ),
             ),
             Prefetch(
@@ -187,8 +187,8 @@ def production_detail(request, slug):
 def person_detail(request, slug):
     mentions = _cited(
         AwardMention.objects.select_related(
-            "speaker", "coordinator", "award_body", "production"
-        )
+            "speaker", "coordinator", "production"
+        ).prefetch_related("award_bodies")
     )
     statements = _cited(Statement.objects.select_related("speaker", "production"))
     person = get_object_or_404(

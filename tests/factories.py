@@ -66,7 +66,9 @@ class CitedFactory(factory.django.DjangoModelFactory):
         # verbatim rule requires.
         quote = getattr(obj, obj.quote_field) if obj.quote_field else ""
         models.Citation.objects.create(
-            claim=obj, source=extracted or SourceFactory(), quote=quote or "As reported."
+            claim=obj,
+            source=extracted or SourceFactory(),
+            quote=quote or "As reported.",
         )
 
 
@@ -124,7 +126,9 @@ class AwardMentionFactory(CitedFactory):
         """One new award body unless given a list."""
         if not create:
             return
-        obj.award_bodies.set(extracted if extracted is not None else [AwardBodyFactory()])
+        obj.award_bodies.set(
+            extracted if extracted is not None else [AwardBodyFactory()]
+        )
 
     @factory.post_generation
     def outcomes(obj, create, extracted, **kwargs):

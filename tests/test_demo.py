@@ -10,6 +10,7 @@ from django.core.management import call_command
 from tracker import choices
 from tracker.demo import DemoDataError, demo_data_load
 from tracker.models import (
+    CLAIM_MODELS,
     AwardMention,
     AwardOutcome,
     Campaign,
@@ -22,7 +23,6 @@ from tracker.models import (
     Source,
     Statement,
 )
-from tracker.models import CLAIM_MODELS
 from tracker.quotes import quote_in_passage
 
 pytestmark = pytest.mark.django_db

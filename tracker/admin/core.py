@@ -31,7 +31,6 @@ from tracker.models import (
     Source,
     Statement,
 )
-
 from tracker.querysets import disputed_q
 
 from .resources import PersonResource, ProductionResource

@@ -236,9 +236,7 @@ class AwardMention(SluggedModel, DatedMixin, CitedClaim):
             body = outcome.category.award_body
             if body.pk not in body_ids:
                 return {
-                    "outcomes": OUTCOME_BODY_MESSAGE.format(
-                        outcome=outcome, body=body
-                    )
+                    "outcomes": OUTCOME_BODY_MESSAGE.format(outcome=outcome, body=body)
                 }
         return {}
 

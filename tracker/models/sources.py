@@ -14,9 +14,7 @@ from .base import SluggedModel, TimeStampedModel, date_display
 CITATION_REQUIRED_MESSAGE = (
     "Every claim must cite at least one source: add a citation before saving."
 )
-DEPRECATION_REASON_MESSAGE = (
-    "Say why it is deprecated: a deprecation needs a reason."
-)
+DEPRECATION_REASON_MESSAGE = "Say why it is deprecated: a deprecation needs a reason."
 DEPRECATION_DATE_MESSAGE = "A reason is given only with the date it was deprecated."
 VERBATIM_NOT_FOUND_MESSAGE = (
     "A verbatim quote must appear in the quoted passage of at least one "
@@ -42,8 +40,7 @@ def deprecation_constraints(prefix: str) -> list[models.CheckConstraint]:
         models.CheckConstraint(
             condition=models.Q(deprecated_on__isnull=True, deprecation_reason="")
             | (
-                models.Q(deprecated_on__isnull=False)
-                & ~models.Q(deprecation_reason="")
+                models.Q(deprecated_on__isnull=False) & ~models.Q(deprecation_reason="")
             ),
             name=f"{prefix}_deprecation_has_date_and_reason",
             violation_error_message=DEPRECATION_REASON_MESSAGE,
@@ -191,7 +188,6 @@ class Citation(Deprecatable, TimeStampedModel):
     def __str__(self):
         return f"{self.get_stance_display()}: {self.source}"
 
-
     @property
     def is_current(self) -> bool:
         return self.deprecated_on is None
@@ -270,7 +266,11 @@ class CitedClaim(Deprecatable):
         ):
             shown = quote if len(quote) <= 80 else f"{quote[:77]}..."
             raise ValidationError(
-                {self.quote_field: VERBATIM_NOT_FOUND_MESSAGE.format(quote=f"'{shown}'")}
+                {
+                    self.quote_field: VERBATIM_NOT_FOUND_MESSAGE.format(
+                        quote=f"'{shown}'"
+                    )
+                }
             )
 
     @property

@@ -8,578 +8,1185 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('contenttypes', '0002_remove_content_type_name'),
-        ('tracker', '0003_news_schedule'),
+        ("contenttypes", "0002_remove_content_type_name"),
+        ("tracker", "0003_news_schedule"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Cohort',
+            name="Cohort",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('slug', models.SlugField(blank=True, help_text='Used in public URLs; derived from the name when left empty.', max_length=120, unique=True)),
-                ('name', models.CharField(help_text="The cohort's name.", max_length=200, unique=True)),
-                ('description', models.TextField(blank=True, help_text='What the cohort is, for a reader of the figures.')),
-                ('inclusion_rule', models.TextField(help_text='Who is in it and who is not, precisely enough that someone else would draw up the same list.')),
-                ('year', models.PositiveSmallIntegerField(blank=True, help_text='The year the list is of, e.g. the ceremony year.', null=True, validators=[django.core.validators.MinValueValidator(1888), django.core.validators.MaxValueValidator(2100)])),
-                ('self_selected', models.BooleanField(default=False, help_text='Tick when the members were picked by someone making a case, not by a rule: its share says little about the industry.')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "slug",
+                    models.SlugField(
+                        blank=True,
+                        help_text="Used in public URLs; derived from the name when left empty.",
+                        max_length=120,
+                        unique=True,
+                    ),
+                ),
+                (
+                    "name",
+                    models.CharField(
+                        help_text="The cohort's name.", max_length=200, unique=True
+                    ),
+                ),
+                (
+                    "description",
+                    models.TextField(
+                        blank=True,
+                        help_text="What the cohort is, for a reader of the figures.",
+                    ),
+                ),
+                (
+                    "inclusion_rule",
+                    models.TextField(
+                        help_text="Who is in it and who is not, precisely enough that someone else would draw up the same list."
+                    ),
+                ),
+                (
+                    "year",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        help_text="The year the list is of, e.g. the ceremony year.",
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(1888),
+                            django.core.validators.MaxValueValidator(2100),
+                        ],
+                    ),
+                ),
+                (
+                    "self_selected",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Tick when the members were picked by someone making a case, not by a rule: its share says little about the industry.",
+                    ),
+                ),
             ],
             options={
-                'ordering': ('self_selected', '-year', 'name'),
+                "ordering": ("self_selected", "-year", "name"),
             },
         ),
         migrations.CreateModel(
-            name='HistoricalAwardMention_award_bodies',
+            name="HistoricalAwardMention_award_bodies",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('m2m_history_id', models.AutoField(primary_key=True, serialize=False)),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("m2m_history_id", models.AutoField(primary_key=True, serialize=False)),
             ],
             options={
-                'verbose_name': 'HistoricalAwardMention_award_bodies',
+                "verbose_name": "HistoricalAwardMention_award_bodies",
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalAwardMention_outcomes',
+            name="HistoricalAwardMention_outcomes",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('m2m_history_id', models.AutoField(primary_key=True, serialize=False)),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("m2m_history_id", models.AutoField(primary_key=True, serialize=False)),
             ],
             options={
-                'verbose_name': 'HistoricalAwardMention_outcomes',
+                "verbose_name": "HistoricalAwardMention_outcomes",
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalCohort',
+            name="HistoricalCohort",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('created_at', models.DateTimeField(blank=True, editable=False)),
-                ('updated_at', models.DateTimeField(blank=True, editable=False)),
-                ('slug', models.SlugField(blank=True, help_text='Used in public URLs; derived from the name when left empty.', max_length=120)),
-                ('name', models.CharField(db_index=True, help_text="The cohort's name.", max_length=200)),
-                ('description', models.TextField(blank=True, help_text='What the cohort is, for a reader of the figures.')),
-                ('inclusion_rule', models.TextField(help_text='Who is in it and who is not, precisely enough that someone else would draw up the same list.')),
-                ('year', models.PositiveSmallIntegerField(blank=True, help_text='The year the list is of, e.g. the ceremony year.', null=True, validators=[django.core.validators.MinValueValidator(1888), django.core.validators.MaxValueValidator(2100)])),
-                ('self_selected', models.BooleanField(default=False, help_text='Tick when the members were picked by someone making a case, not by a rule: its share says little about the industry.')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(blank=True, editable=False)),
+                ("updated_at", models.DateTimeField(blank=True, editable=False)),
+                (
+                    "slug",
+                    models.SlugField(
+                        blank=True,
+                        help_text="Used in public URLs; derived from the name when left empty.",
+                        max_length=120,
+                    ),
+                ),
+                (
+                    "name",
+                    models.CharField(
+                        db_index=True, help_text="The cohort's name.", max_length=200
+                    ),
+                ),
+                (
+                    "description",
+                    models.TextField(
+                        blank=True,
+                        help_text="What the cohort is, for a reader of the figures.",
+                    ),
+                ),
+                (
+                    "inclusion_rule",
+                    models.TextField(
+                        help_text="Who is in it and who is not, precisely enough that someone else would draw up the same list."
+                    ),
+                ),
+                (
+                    "year",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        help_text="The year the list is of, e.g. the ceremony year.",
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(1888),
+                            django.core.validators.MaxValueValidator(2100),
+                        ],
+                    ),
+                ),
+                (
+                    "self_selected",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Tick when the members were picked by someone making a case, not by a rule: its share says little about the industry.",
+                    ),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")],
+                        max_length=1,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical cohort',
-                'verbose_name_plural': 'historical cohorts',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical cohort",
+                "verbose_name_plural": "historical cohorts",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalCohort_members',
+            name="HistoricalCohort_members",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('m2m_history_id', models.AutoField(primary_key=True, serialize=False)),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("m2m_history_id", models.AutoField(primary_key=True, serialize=False)),
             ],
             options={
-                'verbose_name': 'HistoricalCohort_members',
+                "verbose_name": "HistoricalCohort_members",
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.RemoveField(
-            model_name='awardmention',
-            name='award_body',
+            model_name="awardmention",
+            name="award_body",
         ),
         migrations.RemoveField(
-            model_name='awardmention',
-            name='outcome',
+            model_name="awardmention",
+            name="outcome",
         ),
         migrations.RemoveField(
-            model_name='historicalawardmention',
-            name='award_body',
+            model_name="historicalawardmention",
+            name="award_body",
         ),
         migrations.RemoveField(
-            model_name='historicalawardmention',
-            name='outcome',
-        ),
-        migrations.AddField(
-            model_name='awardcategory',
-            name='deprecated_on',
-            field=models.DateField(blank=True, db_index=True, help_text='When it was found wrong; empty while it stands.', null=True),
-        ),
-        migrations.AddField(
-            model_name='awardcategory',
-            name='deprecation_reason',
-            field=models.TextField(blank=True, help_text='Why it no longer stands; required with the date.'),
-        ),
-        migrations.AddField(
-            model_name='awardcategory',
-            name='preferred_reason',
-            field=models.TextField(blank=True, help_text='Where sources disagree: why the recorded value is preferred over what the disputing sources say.', verbose_name='why this value is preferred'),
-        ),
-        migrations.AddField(
-            model_name='awardmention',
-            name='award_bodies',
-            field=models.ManyToManyField(help_text='The award bodies it addresses: one for a speech at a ceremony, several for a call to the Oscars, Globes and Emmys.', limit_choices_to={'kind__in': ('award_body', 'festival')}, related_name='award_mentions', to='tracker.organization'),
-        ),
-        migrations.AddField(
-            model_name='awardmention',
-            name='deprecated_on',
-            field=models.DateField(blank=True, db_index=True, help_text='When it was found wrong; empty while it stands.', null=True),
-        ),
-        migrations.AddField(
-            model_name='awardmention',
-            name='deprecation_reason',
-            field=models.TextField(blank=True, help_text='Why it no longer stands; required with the date.'),
-        ),
-        migrations.AddField(
-            model_name='awardmention',
-            name='outcomes',
-            field=models.ManyToManyField(blank=True, help_text='The award outcomes it came with, if any.', related_name='mentions', to='tracker.awardoutcome'),
-        ),
-        migrations.AddField(
-            model_name='awardmention',
-            name='preferred_reason',
-            field=models.TextField(blank=True, help_text='Where sources disagree: why the recorded value is preferred over what the disputing sources say.', verbose_name='why this value is preferred'),
-        ),
-        migrations.AddField(
-            model_name='awardmention',
-            name='quote_kind',
-            field=models.CharField(choices=[('verbatim', 'Verbatim'), ('paraphrase', 'Paraphrase')], default='verbatim', help_text='Verbatim: the words exactly as a cited source prints them. Paraphrase: a summary, shown without quotation marks.', max_length=10),
-        ),
-        migrations.AddField(
-            model_name='awardoutcome',
-            name='deprecated_on',
-            field=models.DateField(blank=True, db_index=True, help_text='When it was found wrong; empty while it stands.', null=True),
-        ),
-        migrations.AddField(
-            model_name='awardoutcome',
-            name='deprecation_reason',
-            field=models.TextField(blank=True, help_text='Why it no longer stands; required with the date.'),
-        ),
-        migrations.AddField(
-            model_name='awardoutcome',
-            name='preferred_reason',
-            field=models.TextField(blank=True, help_text='Where sources disagree: why the recorded value is preferred over what the disputing sources say.', verbose_name='why this value is preferred'),
-        ),
-        migrations.AddField(
-            model_name='campaignmilestone',
-            name='deprecated_on',
-            field=models.DateField(blank=True, db_index=True, help_text='When it was found wrong; empty while it stands.', null=True),
-        ),
-        migrations.AddField(
-            model_name='campaignmilestone',
-            name='deprecation_reason',
-            field=models.TextField(blank=True, help_text='Why it no longer stands; required with the date.'),
-        ),
-        migrations.AddField(
-            model_name='campaignmilestone',
-            name='preferred_reason',
-            field=models.TextField(blank=True, help_text='Where sources disagree: why the recorded value is preferred over what the disputing sources say.', verbose_name='why this value is preferred'),
-        ),
-        migrations.AddField(
-            model_name='citation',
-            name='deprecated_on',
-            field=models.DateField(blank=True, db_index=True, help_text='When it was found wrong; empty while it stands.', null=True),
-        ),
-        migrations.AddField(
-            model_name='citation',
-            name='deprecation_reason',
-            field=models.TextField(blank=True, help_text='Why it no longer stands; required with the date.'),
-        ),
-        migrations.AddField(
-            model_name='citation',
-            name='quote_kind',
-            field=models.CharField(choices=[('verbatim', 'Verbatim'), ('paraphrase', 'Paraphrase')], default='verbatim', help_text='Verbatim: the words exactly as a cited source prints them. Paraphrase: a summary, shown without quotation marks.', max_length=10),
-        ),
-        migrations.AddField(
-            model_name='citation',
-            name='source_says',
-            field=models.TextField(blank=True, help_text="For a disputing source: what it says instead, e.g. 'the Mini-Series award'."),
-        ),
-        migrations.AddField(
-            model_name='historicalawardcategory',
-            name='deprecated_on',
-            field=models.DateField(blank=True, db_index=True, help_text='When it was found wrong; empty while it stands.', null=True),
-        ),
-        migrations.AddField(
-            model_name='historicalawardcategory',
-            name='deprecation_reason',
-            field=models.TextField(blank=True, help_text='Why it no longer stands; required with the date.'),
-        ),
-        migrations.AddField(
-            model_name='historicalawardcategory',
-            name='preferred_reason',
-            field=models.TextField(blank=True, help_text='Where sources disagree: why the recorded value is preferred over what the disputing sources say.', verbose_name='why this value is preferred'),
-        ),
-        migrations.AddField(
-            model_name='historicalawardmention',
-            name='deprecated_on',
-            field=models.DateField(blank=True, db_index=True, help_text='When it was found wrong; empty while it stands.', null=True),
-        ),
-        migrations.AddField(
-            model_name='historicalawardmention',
-            name='deprecation_reason',
-            field=models.TextField(blank=True, help_text='Why it no longer stands; required with the date.'),
-        ),
-        migrations.AddField(
-            model_name='historicalawardmention',
-            name='preferred_reason',
-            field=models.TextField(blank=True, help_text='Where sources disagree: why the recorded value is preferred over what the disputing sources say.', verbose_name='why this value is preferred'),
-        ),
-        migrations.AddField(
-            model_name='historicalawardmention',
-            name='quote_kind',
-            field=models.CharField(choices=[('verbatim', 'Verbatim'), ('paraphrase', 'Paraphrase')], default='verbatim', help_text='Verbatim: the words exactly as a cited source prints them. Paraphrase: a summary, shown without quotation marks.', max_length=10),
-        ),
-        migrations.AddField(
-            model_name='historicalawardoutcome',
-            name='deprecated_on',
-            field=models.DateField(blank=True, db_index=True, help_text='When it was found wrong; empty while it stands.', null=True),
-        ),
-        migrations.AddField(
-            model_name='historicalawardoutcome',
-            name='deprecation_reason',
-            field=models.TextField(blank=True, help_text='Why it no longer stands; required with the date.'),
-        ),
-        migrations.AddField(
-            model_name='historicalawardoutcome',
-            name='preferred_reason',
-            field=models.TextField(blank=True, help_text='Where sources disagree: why the recorded value is preferred over what the disputing sources say.', verbose_name='why this value is preferred'),
-        ),
-        migrations.AddField(
-            model_name='historicalcampaignmilestone',
-            name='deprecated_on',
-            field=models.DateField(blank=True, db_index=True, help_text='When it was found wrong; empty while it stands.', null=True),
-        ),
-        migrations.AddField(
-            model_name='historicalcampaignmilestone',
-            name='deprecation_reason',
-            field=models.TextField(blank=True, help_text='Why it no longer stands; required with the date.'),
-        ),
-        migrations.AddField(
-            model_name='historicalcampaignmilestone',
-            name='preferred_reason',
-            field=models.TextField(blank=True, help_text='Where sources disagree: why the recorded value is preferred over what the disputing sources say.', verbose_name='why this value is preferred'),
-        ),
-        migrations.AddField(
-            model_name='historicalcitation',
-            name='deprecated_on',
-            field=models.DateField(blank=True, db_index=True, help_text='When it was found wrong; empty while it stands.', null=True),
-        ),
-        migrations.AddField(
-            model_name='historicalcitation',
-            name='deprecation_reason',
-            field=models.TextField(blank=True, help_text='Why it no longer stands; required with the date.'),
-        ),
-        migrations.AddField(
-            model_name='historicalcitation',
-            name='quote_kind',
-            field=models.CharField(choices=[('verbatim', 'Verbatim'), ('paraphrase', 'Paraphrase')], default='verbatim', help_text='Verbatim: the words exactly as a cited source prints them. Paraphrase: a summary, shown without quotation marks.', max_length=10),
-        ),
-        migrations.AddField(
-            model_name='historicalcitation',
-            name='source_says',
-            field=models.TextField(blank=True, help_text="For a disputing source: what it says instead, e.g. 'the Mini-Series award'."),
-        ),
-        migrations.AddField(
-            model_name='historicalindustrystatistic',
-            name='deprecated_on',
-            field=models.DateField(blank=True, db_index=True, help_text='When it was found wrong; empty while it stands.', null=True),
-        ),
-        migrations.AddField(
-            model_name='historicalindustrystatistic',
-            name='deprecation_reason',
-            field=models.TextField(blank=True, help_text='Why it no longer stands; required with the date.'),
-        ),
-        migrations.AddField(
-            model_name='historicalindustrystatistic',
-            name='preferred_reason',
-            field=models.TextField(blank=True, help_text='Where sources disagree: why the recorded value is preferred over what the disputing sources say.', verbose_name='why this value is preferred'),
-        ),
-        migrations.AddField(
-            model_name='historicalpolicy',
-            name='deprecated_on',
-            field=models.DateField(blank=True, db_index=True, help_text='When it was found wrong; empty while it stands.', null=True),
-        ),
-        migrations.AddField(
-            model_name='historicalpolicy',
-            name='deprecation_reason',
-            field=models.TextField(blank=True, help_text='Why it no longer stands; required with the date.'),
-        ),
-        migrations.AddField(
-            model_name='historicalpolicy',
-            name='effective_precision',
-            field=models.CharField(choices=[('day', 'Day'), ('month', 'Month'), ('year', 'Year')], default='day', help_text='How much of that date is known: day, month or year.', max_length=8),
-        ),
-        migrations.AddField(
-            model_name='historicalpolicy',
-            name='preferred_reason',
-            field=models.TextField(blank=True, help_text='Where sources disagree: why the recorded value is preferred over what the disputing sources say.', verbose_name='why this value is preferred'),
-        ),
-        migrations.AddField(
-            model_name='historicalproduction',
-            name='deprecated_on',
-            field=models.DateField(blank=True, db_index=True, help_text='When it was found wrong; empty while it stands.', null=True),
-        ),
-        migrations.AddField(
-            model_name='historicalproduction',
-            name='deprecation_reason',
-            field=models.TextField(blank=True, help_text='Why it no longer stands; required with the date.'),
-        ),
-        migrations.AddField(
-            model_name='historicalproduction',
-            name='preferred_reason',
-            field=models.TextField(blank=True, help_text='Where sources disagree: why the recorded value is preferred over what the disputing sources say.', verbose_name='why this value is preferred'),
-        ),
-        migrations.AddField(
-            model_name='historicalsource',
-            name='published_precision',
-            field=models.CharField(choices=[('day', 'Day'), ('month', 'Month'), ('year', 'Year')], default='day', help_text='How much of the publication date is known: day, month or year.', max_length=8),
-        ),
-        migrations.AddField(
-            model_name='historicalstatement',
-            name='deprecated_on',
-            field=models.DateField(blank=True, db_index=True, help_text='When it was found wrong; empty while it stands.', null=True),
-        ),
-        migrations.AddField(
-            model_name='historicalstatement',
-            name='deprecation_reason',
-            field=models.TextField(blank=True, help_text='Why it no longer stands; required with the date.'),
-        ),
-        migrations.AddField(
-            model_name='historicalstatement',
-            name='preferred_reason',
-            field=models.TextField(blank=True, help_text='Where sources disagree: why the recorded value is preferred over what the disputing sources say.', verbose_name='why this value is preferred'),
-        ),
-        migrations.AddField(
-            model_name='historicalstatement',
-            name='quote_kind',
-            field=models.CharField(choices=[('verbatim', 'Verbatim'), ('paraphrase', 'Paraphrase')], default='verbatim', help_text='Verbatim: the words exactly as a cited source prints them. Paraphrase: a summary, shown without quotation marks.', max_length=10),
-        ),
-        migrations.AddField(
-            model_name='industrystatistic',
-            name='deprecated_on',
-            field=models.DateField(blank=True, db_index=True, help_text='When it was found wrong; empty while it stands.', null=True),
-        ),
-        migrations.AddField(
-            model_name='industrystatistic',
-            name='deprecation_reason',
-            field=models.TextField(blank=True, help_text='Why it no longer stands; required with the date.'),
-        ),
-        migrations.AddField(
-            model_name='industrystatistic',
-            name='preferred_reason',
-            field=models.TextField(blank=True, help_text='Where sources disagree: why the recorded value is preferred over what the disputing sources say.', verbose_name='why this value is preferred'),
-        ),
-        migrations.AddField(
-            model_name='policy',
-            name='deprecated_on',
-            field=models.DateField(blank=True, db_index=True, help_text='When it was found wrong; empty while it stands.', null=True),
-        ),
-        migrations.AddField(
-            model_name='policy',
-            name='deprecation_reason',
-            field=models.TextField(blank=True, help_text='Why it no longer stands; required with the date.'),
-        ),
-        migrations.AddField(
-            model_name='policy',
-            name='effective_precision',
-            field=models.CharField(choices=[('day', 'Day'), ('month', 'Month'), ('year', 'Year')], default='day', help_text='How much of that date is known: day, month or year.', max_length=8),
-        ),
-        migrations.AddField(
-            model_name='policy',
-            name='preferred_reason',
-            field=models.TextField(blank=True, help_text='Where sources disagree: why the recorded value is preferred over what the disputing sources say.', verbose_name='why this value is preferred'),
-        ),
-        migrations.AddField(
-            model_name='production',
-            name='deprecated_on',
-            field=models.DateField(blank=True, db_index=True, help_text='When it was found wrong; empty while it stands.', null=True),
-        ),
-        migrations.AddField(
-            model_name='production',
-            name='deprecation_reason',
-            field=models.TextField(blank=True, help_text='Why it no longer stands; required with the date.'),
-        ),
-        migrations.AddField(
-            model_name='production',
-            name='preferred_reason',
-            field=models.TextField(blank=True, help_text='Where sources disagree: why the recorded value is preferred over what the disputing sources say.', verbose_name='why this value is preferred'),
-        ),
-        migrations.AddField(
-            model_name='source',
-            name='published_precision',
-            field=models.CharField(choices=[('day', 'Day'), ('month', 'Month'), ('year', 'Year')], default='day', help_text='How much of the publication date is known: day, month or year.', max_length=8),
-        ),
-        migrations.AddField(
-            model_name='statement',
-            name='deprecated_on',
-            field=models.DateField(blank=True, db_index=True, help_text='When it was found wrong; empty while it stands.', null=True),
-        ),
-        migrations.AddField(
-            model_name='statement',
-            name='deprecation_reason',
-            field=models.TextField(blank=True, help_text='Why it no longer stands; required with the date.'),
-        ),
-        migrations.AddField(
-            model_name='statement',
-            name='preferred_reason',
-            field=models.TextField(blank=True, help_text='Where sources disagree: why the recorded value is preferred over what the disputing sources say.', verbose_name='why this value is preferred'),
-        ),
-        migrations.AddField(
-            model_name='statement',
-            name='quote_kind',
-            field=models.CharField(choices=[('verbatim', 'Verbatim'), ('paraphrase', 'Paraphrase')], default='verbatim', help_text='Verbatim: the words exactly as a cited source prints them. Paraphrase: a summary, shown without quotation marks.', max_length=10),
+            model_name="historicalawardmention",
+            name="outcome",
+        ),
+        migrations.AddField(
+            model_name="awardcategory",
+            name="deprecated_on",
+            field=models.DateField(
+                blank=True,
+                db_index=True,
+                help_text="When it was found wrong; empty while it stands.",
+                null=True,
+            ),
+        ),
+        migrations.AddField(
+            model_name="awardcategory",
+            name="deprecation_reason",
+            field=models.TextField(
+                blank=True, help_text="Why it no longer stands; required with the date."
+            ),
+        ),
+        migrations.AddField(
+            model_name="awardcategory",
+            name="preferred_reason",
+            field=models.TextField(
+                blank=True,
+                help_text="Where sources disagree: why the recorded value is preferred over what the disputing sources say.",
+                verbose_name="why this value is preferred",
+            ),
+        ),
+        migrations.AddField(
+            model_name="awardmention",
+            name="award_bodies",
+            field=models.ManyToManyField(
+                help_text="The award bodies it addresses: one for a speech at a ceremony, several for a call to the Oscars, Globes and Emmys.",
+                limit_choices_to={"kind__in": ("award_body", "festival")},
+                related_name="award_mentions",
+                to="tracker.organization",
+            ),
+        ),
+        migrations.AddField(
+            model_name="awardmention",
+            name="deprecated_on",
+            field=models.DateField(
+                blank=True,
+                db_index=True,
+                help_text="When it was found wrong; empty while it stands.",
+                null=True,
+            ),
+        ),
+        migrations.AddField(
+            model_name="awardmention",
+            name="deprecation_reason",
+            field=models.TextField(
+                blank=True, help_text="Why it no longer stands; required with the date."
+            ),
+        ),
+        migrations.AddField(
+            model_name="awardmention",
+            name="outcomes",
+            field=models.ManyToManyField(
+                blank=True,
+                help_text="The award outcomes it came with, if any.",
+                related_name="mentions",
+                to="tracker.awardoutcome",
+            ),
+        ),
+        migrations.AddField(
+            model_name="awardmention",
+            name="preferred_reason",
+            field=models.TextField(
+                blank=True,
+                help_text="Where sources disagree: why the recorded value is preferred over what the disputing sources say.",
+                verbose_name="why this value is preferred",
+            ),
+        ),
+        migrations.AddField(
+            model_name="awardmention",
+            name="quote_kind",
+            field=models.CharField(
+                choices=[("verbatim", "Verbatim"), ("paraphrase", "Paraphrase")],
+                default="verbatim",
+                help_text="Verbatim: the words exactly as a cited source prints them. Paraphrase: a summary, shown without quotation marks.",
+                max_length=10,
+            ),
+        ),
+        migrations.AddField(
+            model_name="awardoutcome",
+            name="deprecated_on",
+            field=models.DateField(
+                blank=True,
+                db_index=True,
+                help_text="When it was found wrong; empty while it stands.",
+                null=True,
+            ),
+        ),
+        migrations.AddField(
+            model_name="awardoutcome",
+            name="deprecation_reason",
+            field=models.TextField(
+                blank=True, help_text="Why it no longer stands; required with the date."
+            ),
+        ),
+        migrations.AddField(
+            model_name="awardoutcome",
+            name="preferred_reason",
+            field=models.TextField(
+                blank=True,
+                help_text="Where sources disagree: why the recorded value is preferred over what the disputing sources say.",
+                verbose_name="why this value is preferred",
+            ),
+        ),
+        migrations.AddField(
+            model_name="campaignmilestone",
+            name="deprecated_on",
+            field=models.DateField(
+                blank=True,
+                db_index=True,
+                help_text="When it was found wrong; empty while it stands.",
+                null=True,
+            ),
+        ),
+        migrations.AddField(
+            model_name="campaignmilestone",
+            name="deprecation_reason",
+            field=models.TextField(
+                blank=True, help_text="Why it no longer stands; required with the date."
+            ),
+        ),
+        migrations.AddField(
+            model_name="campaignmilestone",
+            name="preferred_reason",
+            field=models.TextField(
+                blank=True,
+                help_text="Where sources disagree: why the recorded value is preferred over what the disputing sources say.",
+                verbose_name="why this value is preferred",
+            ),
+        ),
+        migrations.AddField(
+            model_name="citation",
+            name="deprecated_on",
+            field=models.DateField(
+                blank=True,
+                db_index=True,
+                help_text="When it was found wrong; empty while it stands.",
+                null=True,
+            ),
+        ),
+        migrations.AddField(
+            model_name="citation",
+            name="deprecation_reason",
+            field=models.TextField(
+                blank=True, help_text="Why it no longer stands; required with the date."
+            ),
+        ),
+        migrations.AddField(
+            model_name="citation",
+            name="quote_kind",
+            field=models.CharField(
+                choices=[("verbatim", "Verbatim"), ("paraphrase", "Paraphrase")],
+                default="verbatim",
+                help_text="Verbatim: the words exactly as a cited source prints them. Paraphrase: a summary, shown without quotation marks.",
+                max_length=10,
+            ),
+        ),
+        migrations.AddField(
+            model_name="citation",
+            name="source_says",
+            field=models.TextField(
+                blank=True,
+                help_text="For a disputing source: what it says instead, e.g. 'the Mini-Series award'.",
+            ),
+        ),
+        migrations.AddField(
+            model_name="historicalawardcategory",
+            name="deprecated_on",
+            field=models.DateField(
+                blank=True,
+                db_index=True,
+                help_text="When it was found wrong; empty while it stands.",
+                null=True,
+            ),
+        ),
+        migrations.AddField(
+            model_name="historicalawardcategory",
+            name="deprecation_reason",
+            field=models.TextField(
+                blank=True, help_text="Why it no longer stands; required with the date."
+            ),
+        ),
+        migrations.AddField(
+            model_name="historicalawardcategory",
+            name="preferred_reason",
+            field=models.TextField(
+                blank=True,
+                help_text="Where sources disagree: why the recorded value is preferred over what the disputing sources say.",
+                verbose_name="why this value is preferred",
+            ),
+        ),
+        migrations.AddField(
+            model_name="historicalawardmention",
+            name="deprecated_on",
+            field=models.DateField(
+                blank=True,
+                db_index=True,
+                help_text="When it was found wrong; empty while it stands.",
+                null=True,
+            ),
+        ),
+        migrations.AddField(
+            model_name="historicalawardmention",
+            name="deprecation_reason",
+            field=models.TextField(
+                blank=True, help_text="Why it no longer stands; required with the date."
+            ),
+        ),
+        migrations.AddField(
+            model_name="historicalawardmention",
+            name="preferred_reason",
+            field=models.TextField(
+                blank=True,
+                help_text="Where sources disagree: why the recorded value is preferred over what the disputing sources say.",
+                verbose_name="why this value is preferred",
+            ),
+        ),
+        migrations.AddField(
+            model_name="historicalawardmention",
+            name="quote_kind",
+            field=models.CharField(
+                choices=[("verbatim", "Verbatim"), ("paraphrase", "Paraphrase")],
+                default="verbatim",
+                help_text="Verbatim: the words exactly as a cited source prints them. Paraphrase: a summary, shown without quotation marks.",
+                max_length=10,
+            ),
+        ),
+        migrations.AddField(
+            model_name="historicalawardoutcome",
+            name="deprecated_on",
+            field=models.DateField(
+                blank=True,
+                db_index=True,
+                help_text="When it was found wrong; empty while it stands.",
+                null=True,
+            ),
+        ),
+        migrations.AddField(
+            model_name="historicalawardoutcome",
+            name="deprecation_reason",
+            field=models.TextField(
+                blank=True, help_text="Why it no longer stands; required with the date."
+            ),
+        ),
+        migrations.AddField(
+            model_name="historicalawardoutcome",
+            name="preferred_reason",
+            field=models.TextField(
+                blank=True,
+                help_text="Where sources disagree: why the recorded value is preferred over what the disputing sources say.",
+                verbose_name="why this value is preferred",
+            ),
+        ),
+        migrations.AddField(
+            model_name="historicalcampaignmilestone",
+            name="deprecated_on",
+            field=models.DateField(
+                blank=True,
+                db_index=True,
+                help_text="When it was found wrong; empty while it stands.",
+                null=True,
+            ),
+        ),
+        migrations.AddField(
+            model_name="historicalcampaignmilestone",
+            name="deprecation_reason",
+            field=models.TextField(
+                blank=True, help_text="Why it no longer stands; required with the date."
+            ),
+        ),
+        migrations.AddField(
+            model_name="historicalcampaignmilestone",
+            name="preferred_reason",
+            field=models.TextField(
+                blank=True,
+                help_text="Where sources disagree: why the recorded value is preferred over what the disputing sources say.",
+                verbose_name="why this value is preferred",
+            ),
+        ),
+        migrations.AddField(
+            model_name="historicalcitation",
+            name="deprecated_on",
+            field=models.DateField(
+                blank=True,
+                db_index=True,
+                help_text="When it was found wrong; empty while it stands.",
+                null=True,
+            ),
+        ),
+        migrations.AddField(
+            model_name="historicalcitation",
+            name="deprecation_reason",
+            field=models.TextField(
+                blank=True, help_text="Why it no longer stands; required with the date."
+            ),
+        ),
+        migrations.AddField(
+            model_name="historicalcitation",
+            name="quote_kind",
+            field=models.CharField(
+                choices=[("verbatim", "Verbatim"), ("paraphrase", "Paraphrase")],
+                default="verbatim",
+                help_text="Verbatim: the words exactly as a cited source prints them. Paraphrase: a summary, shown without quotation marks.",
+                max_length=10,
+            ),
+        ),
+        migrations.AddField(
+            model_name="historicalcitation",
+            name="source_says",
+            field=models.TextField(
+                blank=True,
+                help_text="For a disputing source: what it says instead, e.g. 'the Mini-Series award'.",
+            ),
+        ),
+        migrations.AddField(
+            model_name="historicalindustrystatistic",
+            name="deprecated_on",
+            field=models.DateField(
+                blank=True,
+                db_index=True,
+                help_text="When it was found wrong; empty while it stands.",
+                null=True,
+            ),
+        ),
+        migrations.AddField(
+            model_name="historicalindustrystatistic",
+            name="deprecation_reason",
+            field=models.TextField(
+                blank=True, help_text="Why it no longer stands; required with the date."
+            ),
+        ),
+        migrations.AddField(
+            model_name="historicalindustrystatistic",
+            name="preferred_reason",
+            field=models.TextField(
+                blank=True,
+                help_text="Where sources disagree: why the recorded value is preferred over what the disputing sources say.",
+                verbose_name="why this value is preferred",
+            ),
+        ),
+        migrations.AddField(
+            model_name="historicalpolicy",
+            name="deprecated_on",
+            field=models.DateField(
+                blank=True,
+                db_index=True,
+                help_text="When it was found wrong; empty while it stands.",
+                null=True,
+            ),
+        ),
+        migrations.AddField(
+            model_name="historicalpolicy",
+            name="deprecation_reason",
+            field=models.TextField(
+                blank=True, help_text="Why it no longer stands; required with the date."
+            ),
+        ),
+        migrations.AddField(
+            model_name="historicalpolicy",
+            name="effective_precision",
+            field=models.CharField(
+                choices=[("day", "Day"), ("month", "Month"), ("year", "Year")],
+                default="day",
+                help_text="How much of that date is known: day, month or year.",
+                max_length=8,
+            ),
+        ),
+        migrations.AddField(
+            model_name="historicalpolicy",
+            name="preferred_reason",
+            field=models.TextField(
+                blank=True,
+                help_text="Where sources disagree: why the recorded value is preferred over what the disputing sources say.",
+                verbose_name="why this value is preferred",
+            ),
+        ),
+        migrations.AddField(
+            model_name="historicalproduction",
+            name="deprecated_on",
+            field=models.DateField(
+                blank=True,
+                db_index=True,
+                help_text="When it was found wrong; empty while it stands.",
+                null=True,
+            ),
+        ),
+        migrations.AddField(
+            model_name="historicalproduction",
+            name="deprecation_reason",
+            field=models.TextField(
+                blank=True, help_text="Why it no longer stands; required with the date."
+            ),
+        ),
+        migrations.AddField(
+            model_name="historicalproduction",
+            name="preferred_reason",
+            field=models.TextField(
+                blank=True,
+                help_text="Where sources disagree: why the recorded value is preferred over what the disputing sources say.",
+                verbose_name="why this value is preferred",
+            ),
+        ),
+        migrations.AddField(
+            model_name="historicalsource",
+            name="published_precision",
+            field=models.CharField(
+                choices=[("day", "Day"), ("month", "Month"), ("year", "Year")],
+                default="day",
+                help_text="How much of the publication date is known: day, month or year.",
+                max_length=8,
+            ),
+        ),
+        migrations.AddField(
+            model_name="historicalstatement",
+            name="deprecated_on",
+            field=models.DateField(
+                blank=True,
+                db_index=True,
+                help_text="When it was found wrong; empty while it stands.",
+                null=True,
+            ),
+        ),
+        migrations.AddField(
+            model_name="historicalstatement",
+            name="deprecation_reason",
+            field=models.TextField(
+                blank=True, help_text="Why it no longer stands; required with the date."
+            ),
+        ),
+        migrations.AddField(
+            model_name="historicalstatement",
+            name="preferred_reason",
+            field=models.TextField(
+                blank=True,
+                help_text="Where sources disagree: why the recorded value is preferred over what the disputing sources say.",
+                verbose_name="why this value is preferred",
+            ),
+        ),
+        migrations.AddField(
+            model_name="historicalstatement",
+            name="quote_kind",
+            field=models.CharField(
+                choices=[("verbatim", "Verbatim"), ("paraphrase", "Paraphrase")],
+                default="verbatim",
+                help_text="Verbatim: the words exactly as a cited source prints them. Paraphrase: a summary, shown without quotation marks.",
+                max_length=10,
+            ),
+        ),
+        migrations.AddField(
+            model_name="industrystatistic",
+            name="deprecated_on",
+            field=models.DateField(
+                blank=True,
+                db_index=True,
+                help_text="When it was found wrong; empty while it stands.",
+                null=True,
+            ),
+        ),
+        migrations.AddField(
+            model_name="industrystatistic",
+            name="deprecation_reason",
+            field=models.TextField(
+                blank=True, help_text="Why it no longer stands; required with the date."
+            ),
+        ),
+        migrations.AddField(
+            model_name="industrystatistic",
+            name="preferred_reason",
+            field=models.TextField(
+                blank=True,
+                help_text="Where sources disagree: why the recorded value is preferred over what the disputing sources say.",
+                verbose_name="why this value is preferred",
+            ),
+        ),
+        migrations.AddField(
+            model_name="policy",
+            name="deprecated_on",
+            field=models.DateField(
+                blank=True,
+                db_index=True,
+                help_text="When it was found wrong; empty while it stands.",
+                null=True,
+            ),
+        ),
+        migrations.AddField(
+            model_name="policy",
+            name="deprecation_reason",
+            field=models.TextField(
+                blank=True, help_text="Why it no longer stands; required with the date."
+            ),
+        ),
+        migrations.AddField(
+            model_name="policy",
+            name="effective_precision",
+            field=models.CharField(
+                choices=[("day", "Day"), ("month", "Month"), ("year", "Year")],
+                default="day",
+                help_text="How much of that date is known: day, month or year.",
+                max_length=8,
+            ),
+        ),
+        migrations.AddField(
+            model_name="policy",
+            name="preferred_reason",
+            field=models.TextField(
+                blank=True,
+                help_text="Where sources disagree: why the recorded value is preferred over what the disputing sources say.",
+                verbose_name="why this value is preferred",
+            ),
+        ),
+        migrations.AddField(
+            model_name="production",
+            name="deprecated_on",
+            field=models.DateField(
+                blank=True,
+                db_index=True,
+                help_text="When it was found wrong; empty while it stands.",
+                null=True,
+            ),
+        ),
+        migrations.AddField(
+            model_name="production",
+            name="deprecation_reason",
+            field=models.TextField(
+                blank=True, help_text="Why it no longer stands; required with the date."
+            ),
+        ),
+        migrations.AddField(
+            model_name="production",
+            name="preferred_reason",
+            field=models.TextField(
+                blank=True,
+                help_text="Where sources disagree: why the recorded value is preferred over what the disputing sources say.",
+                verbose_name="why this value is preferred",
+            ),
+        ),
+        migrations.AddField(
+            model_name="source",
+            name="published_precision",
+            field=models.CharField(
+                choices=[("day", "Day"), ("month", "Month"), ("year", "Year")],
+                default="day",
+                help_text="How much of the publication date is known: day, month or year.",
+                max_length=8,
+            ),
+        ),
+        migrations.AddField(
+            model_name="statement",
+            name="deprecated_on",
+            field=models.DateField(
+                blank=True,
+                db_index=True,
+                help_text="When it was found wrong; empty while it stands.",
+                null=True,
+            ),
+        ),
+        migrations.AddField(
+            model_name="statement",
+            name="deprecation_reason",
+            field=models.TextField(
+                blank=True, help_text="Why it no longer stands; required with the date."
+            ),
+        ),
+        migrations.AddField(
+            model_name="statement",
+            name="preferred_reason",
+            field=models.TextField(
+                blank=True,
+                help_text="Where sources disagree: why the recorded value is preferred over what the disputing sources say.",
+                verbose_name="why this value is preferred",
+            ),
+        ),
+        migrations.AddField(
+            model_name="statement",
+            name="quote_kind",
+            field=models.CharField(
+                choices=[("verbatim", "Verbatim"), ("paraphrase", "Paraphrase")],
+                default="verbatim",
+                help_text="Verbatim: the words exactly as a cited source prints them. Paraphrase: a summary, shown without quotation marks.",
+                max_length=10,
+            ),
         ),
         migrations.AlterField(
-            model_name='awardmention',
-            name='quote',
-            field=models.TextField(blank=True, help_text='The words said or written. Verbatim: exactly as a cited source prints them.'),
+            model_name="awardmention",
+            name="quote",
+            field=models.TextField(
+                blank=True,
+                help_text="The words said or written. Verbatim: exactly as a cited source prints them.",
+            ),
         ),
         migrations.AlterField(
-            model_name='historicalawardmention',
-            name='quote',
-            field=models.TextField(blank=True, help_text='The words said or written. Verbatim: exactly as a cited source prints them.'),
+            model_name="historicalawardmention",
+            name="quote",
+            field=models.TextField(
+                blank=True,
+                help_text="The words said or written. Verbatim: exactly as a cited source prints them.",
+            ),
         ),
         migrations.AlterField(
-            model_name='historicalpolicy',
-            name='effective_on',
-            field=models.DateField(blank=True, help_text='The date it took effect or was announced; empty if unknown. For a month or a year only, its first day, with the precision set.', null=True),
+            model_name="historicalpolicy",
+            name="effective_on",
+            field=models.DateField(
+                blank=True,
+                help_text="The date it took effect or was announced; empty if unknown. For a month or a year only, its first day, with the precision set.",
+                null=True,
+            ),
         ),
         migrations.AlterField(
-            model_name='historicalsource',
-            name='published_on',
-            field=models.DateField(blank=True, db_index=True, help_text='The date it was published; for a month or a year only, its first day, with the precision set.', null=True),
+            model_name="historicalsource",
+            name="published_on",
+            field=models.DateField(
+                blank=True,
+                db_index=True,
+                help_text="The date it was published; for a month or a year only, its first day, with the precision set.",
+                null=True,
+            ),
         ),
         migrations.AlterField(
-            model_name='historicalstatement',
-            name='quote',
-            field=models.TextField(help_text="Verbatim: only the speaker's words, exactly as a cited source prints them. Paraphrase: what they said, in other words."),
+            model_name="historicalstatement",
+            name="quote",
+            field=models.TextField(
+                help_text="Verbatim: only the speaker's words, exactly as a cited source prints them. Paraphrase: what they said, in other words."
+            ),
         ),
         migrations.AlterField(
-            model_name='policy',
-            name='effective_on',
-            field=models.DateField(blank=True, help_text='The date it took effect or was announced; empty if unknown. For a month or a year only, its first day, with the precision set.', null=True),
+            model_name="policy",
+            name="effective_on",
+            field=models.DateField(
+                blank=True,
+                help_text="The date it took effect or was announced; empty if unknown. For a month or a year only, its first day, with the precision set.",
+                null=True,
+            ),
         ),
         migrations.AlterField(
-            model_name='source',
-            name='published_on',
-            field=models.DateField(blank=True, db_index=True, help_text='The date it was published; for a month or a year only, its first day, with the precision set.', null=True),
+            model_name="source",
+            name="published_on",
+            field=models.DateField(
+                blank=True,
+                db_index=True,
+                help_text="The date it was published; for a month or a year only, its first day, with the precision set.",
+                null=True,
+            ),
         ),
         migrations.AlterField(
-            model_name='statement',
-            name='quote',
-            field=models.TextField(help_text="Verbatim: only the speaker's words, exactly as a cited source prints them. Paraphrase: what they said, in other words."),
+            model_name="statement",
+            name="quote",
+            field=models.TextField(
+                help_text="Verbatim: only the speaker's words, exactly as a cited source prints them. Paraphrase: what they said, in other words."
+            ),
         ),
         migrations.AddConstraint(
-            model_name='awardcategory',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('deprecated_on__isnull', True), ('deprecation_reason', '')), models.Q(('deprecated_on__isnull', False), models.Q(('deprecation_reason', ''), _negated=True)), _connector='OR'), name='award_category_deprecation_has_date_and_reason', violation_error_message='Say why it is deprecated: a deprecation needs a reason.'),
+            model_name="awardcategory",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(
+                        ("deprecated_on__isnull", True), ("deprecation_reason", "")
+                    ),
+                    models.Q(
+                        ("deprecated_on__isnull", False),
+                        models.Q(("deprecation_reason", ""), _negated=True),
+                    ),
+                    _connector="OR",
+                ),
+                name="award_category_deprecation_has_date_and_reason",
+                violation_error_message="Say why it is deprecated: a deprecation needs a reason.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='awardmention',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('deprecated_on__isnull', True), ('deprecation_reason', '')), models.Q(('deprecated_on__isnull', False), models.Q(('deprecation_reason', ''), _negated=True)), _connector='OR'), name='award_mention_deprecation_has_date_and_reason', violation_error_message='Say why it is deprecated: a deprecation needs a reason.'),
+            model_name="awardmention",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(
+                        ("deprecated_on__isnull", True), ("deprecation_reason", "")
+                    ),
+                    models.Q(
+                        ("deprecated_on__isnull", False),
+                        models.Q(("deprecation_reason", ""), _negated=True),
+                    ),
+                    _connector="OR",
+                ),
+                name="award_mention_deprecation_has_date_and_reason",
+                violation_error_message="Say why it is deprecated: a deprecation needs a reason.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='awardoutcome',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('deprecated_on__isnull', True), ('deprecation_reason', '')), models.Q(('deprecated_on__isnull', False), models.Q(('deprecation_reason', ''), _negated=True)), _connector='OR'), name='award_outcome_deprecation_has_date_and_reason', violation_error_message='Say why it is deprecated: a deprecation needs a reason.'),
+            model_name="awardoutcome",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(
+                        ("deprecated_on__isnull", True), ("deprecation_reason", "")
+                    ),
+                    models.Q(
+                        ("deprecated_on__isnull", False),
+                        models.Q(("deprecation_reason", ""), _negated=True),
+                    ),
+                    _connector="OR",
+                ),
+                name="award_outcome_deprecation_has_date_and_reason",
+                violation_error_message="Say why it is deprecated: a deprecation needs a reason.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='campaignmilestone',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('deprecated_on__isnull', True), ('deprecation_reason', '')), models.Q(('deprecated_on__isnull', False), models.Q(('deprecation_reason', ''), _negated=True)), _connector='OR'), name='milestone_deprecation_has_date_and_reason', violation_error_message='Say why it is deprecated: a deprecation needs a reason.'),
+            model_name="campaignmilestone",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(
+                        ("deprecated_on__isnull", True), ("deprecation_reason", "")
+                    ),
+                    models.Q(
+                        ("deprecated_on__isnull", False),
+                        models.Q(("deprecation_reason", ""), _negated=True),
+                    ),
+                    _connector="OR",
+                ),
+                name="milestone_deprecation_has_date_and_reason",
+                violation_error_message="Say why it is deprecated: a deprecation needs a reason.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='citation',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('deprecated_on__isnull', True), ('deprecation_reason', '')), models.Q(('deprecated_on__isnull', False), models.Q(('deprecation_reason', ''), _negated=True)), _connector='OR'), name='citation_deprecation_has_date_and_reason', violation_error_message='Say why it is deprecated: a deprecation needs a reason.'),
+            model_name="citation",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(
+                        ("deprecated_on__isnull", True), ("deprecation_reason", "")
+                    ),
+                    models.Q(
+                        ("deprecated_on__isnull", False),
+                        models.Q(("deprecation_reason", ""), _negated=True),
+                    ),
+                    _connector="OR",
+                ),
+                name="citation_deprecation_has_date_and_reason",
+                violation_error_message="Say why it is deprecated: a deprecation needs a reason.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='industrystatistic',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('deprecated_on__isnull', True), ('deprecation_reason', '')), models.Q(('deprecated_on__isnull', False), models.Q(('deprecation_reason', ''), _negated=True)), _connector='OR'), name='statistic_deprecation_has_date_and_reason', violation_error_message='Say why it is deprecated: a deprecation needs a reason.'),
+            model_name="industrystatistic",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(
+                        ("deprecated_on__isnull", True), ("deprecation_reason", "")
+                    ),
+                    models.Q(
+                        ("deprecated_on__isnull", False),
+                        models.Q(("deprecation_reason", ""), _negated=True),
+                    ),
+                    _connector="OR",
+                ),
+                name="statistic_deprecation_has_date_and_reason",
+                violation_error_message="Say why it is deprecated: a deprecation needs a reason.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='policy',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('deprecated_on__isnull', True), ('deprecation_reason', '')), models.Q(('deprecated_on__isnull', False), models.Q(('deprecation_reason', ''), _negated=True)), _connector='OR'), name='policy_deprecation_has_date_and_reason', violation_error_message='Say why it is deprecated: a deprecation needs a reason.'),
+            model_name="policy",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(
+                        ("deprecated_on__isnull", True), ("deprecation_reason", "")
+                    ),
+                    models.Q(
+                        ("deprecated_on__isnull", False),
+                        models.Q(("deprecation_reason", ""), _negated=True),
+                    ),
+                    _connector="OR",
+                ),
+                name="policy_deprecation_has_date_and_reason",
+                violation_error_message="Say why it is deprecated: a deprecation needs a reason.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='production',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('deprecated_on__isnull', True), ('deprecation_reason', '')), models.Q(('deprecated_on__isnull', False), models.Q(('deprecation_reason', ''), _negated=True)), _connector='OR'), name='production_deprecation_has_date_and_reason', violation_error_message='Say why it is deprecated: a deprecation needs a reason.'),
+            model_name="production",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(
+                        ("deprecated_on__isnull", True), ("deprecation_reason", "")
+                    ),
+                    models.Q(
+                        ("deprecated_on__isnull", False),
+                        models.Q(("deprecation_reason", ""), _negated=True),
+                    ),
+                    _connector="OR",
+                ),
+                name="production_deprecation_has_date_and_reason",
+                violation_error_message="Say why it is deprecated: a deprecation needs a reason.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='statement',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('deprecated_on__isnull', True), ('deprecation_reason', '')), models.Q(('deprecated_on__isnull', False), models.Q(('deprecation_reason', ''), _negated=True)), _connector='OR'), name='statement_deprecation_has_date_and_reason', violation_error_message='Say why it is deprecated: a deprecation needs a reason.'),
+            model_name="statement",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(
+                        ("deprecated_on__isnull", True), ("deprecation_reason", "")
+                    ),
+                    models.Q(
+                        ("deprecated_on__isnull", False),
+                        models.Q(("deprecation_reason", ""), _negated=True),
+                    ),
+                    _connector="OR",
+                ),
+                name="statement_deprecation_has_date_and_reason",
+                violation_error_message="Say why it is deprecated: a deprecation needs a reason.",
+            ),
         ),
         migrations.AddField(
-            model_name='cohort',
-            name='list_source',
-            field=models.ForeignKey(blank=True, help_text='Where the list of members comes from.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='cohorts', to='tracker.source'),
+            model_name="cohort",
+            name="list_source",
+            field=models.ForeignKey(
+                blank=True,
+                help_text="Where the list of members comes from.",
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="cohorts",
+                to="tracker.source",
+            ),
         ),
         migrations.AddField(
-            model_name='cohort',
-            name='members',
-            field=models.ManyToManyField(blank=True, help_text='Its productions.', related_name='cohorts', to='tracker.production'),
+            model_name="cohort",
+            name="members",
+            field=models.ManyToManyField(
+                blank=True,
+                help_text="Its productions.",
+                related_name="cohorts",
+                to="tracker.production",
+            ),
         ),
         migrations.AddField(
-            model_name='historicalawardmention_award_bodies',
-            name='awardmention',
-            field=models.ForeignKey(blank=True, db_constraint=False, db_tablespace='', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='tracker.awardmention'),
+            model_name="historicalawardmention_award_bodies",
+            name="awardmention",
+            field=models.ForeignKey(
+                blank=True,
+                db_constraint=False,
+                db_tablespace="",
+                null=True,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                to="tracker.awardmention",
+            ),
         ),
         migrations.AddField(
-            model_name='historicalawardmention_award_bodies',
-            name='history',
-            field=models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, to='tracker.historicalawardmention'),
+            model_name="historicalawardmention_award_bodies",
+            name="history",
+            field=models.ForeignKey(
+                db_constraint=False,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                to="tracker.historicalawardmention",
+            ),
         ),
         migrations.AddField(
-            model_name='historicalawardmention_award_bodies',
-            name='organization',
-            field=models.ForeignKey(blank=True, db_constraint=False, db_tablespace='', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='tracker.organization'),
+            model_name="historicalawardmention_award_bodies",
+            name="organization",
+            field=models.ForeignKey(
+                blank=True,
+                db_constraint=False,
+                db_tablespace="",
+                null=True,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                to="tracker.organization",
+            ),
         ),
         migrations.AddField(
-            model_name='historicalawardmention_outcomes',
-            name='awardmention',
-            field=models.ForeignKey(blank=True, db_constraint=False, db_tablespace='', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='tracker.awardmention'),
+            model_name="historicalawardmention_outcomes",
+            name="awardmention",
+            field=models.ForeignKey(
+                blank=True,
+                db_constraint=False,
+                db_tablespace="",
+                null=True,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                to="tracker.awardmention",
+            ),
         ),
         migrations.AddField(
-            model_name='historicalawardmention_outcomes',
-            name='awardoutcome',
-            field=models.ForeignKey(blank=True, db_constraint=False, db_tablespace='', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='tracker.awardoutcome'),
+            model_name="historicalawardmention_outcomes",
+            name="awardoutcome",
+            field=models.ForeignKey(
+                blank=True,
+                db_constraint=False,
+                db_tablespace="",
+                null=True,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                to="tracker.awardoutcome",
+            ),
         ),
         migrations.AddField(
-            model_name='historicalawardmention_outcomes',
-            name='history',
-            field=models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, to='tracker.historicalawardmention'),
+            model_name="historicalawardmention_outcomes",
+            name="history",
+            field=models.ForeignKey(
+                db_constraint=False,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                to="tracker.historicalawardmention",
+            ),
         ),
         migrations.AddField(
-            model_name='historicalcohort',
-            name='history_user',
-            field=models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="historicalcohort",
+            name="history_user",
+            field=models.ForeignKey(
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='historicalcohort',
-            name='list_source',
-            field=models.ForeignKey(blank=True, db_constraint=False, help_text='Where the list of members comes from.', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='tracker.source'),
+            model_name="historicalcohort",
+            name="list_source",
+            field=models.ForeignKey(
+                blank=True,
+                db_constraint=False,
+                help_text="Where the list of members comes from.",
+                null=True,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                to="tracker.source",
+            ),
         ),
         migrations.AddField(
-            model_name='historicalcohort_members',
-            name='cohort',
-            field=models.ForeignKey(blank=True, db_constraint=False, db_tablespace='', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='tracker.cohort'),
+            model_name="historicalcohort_members",
+            name="cohort",
+            field=models.ForeignKey(
+                blank=True,
+                db_constraint=False,
+                db_tablespace="",
+                null=True,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                to="tracker.cohort",
+            ),
         ),
         migrations.AddField(
-            model_name='historicalcohort_members',
-            name='history',
-            field=models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, to='tracker.historicalcohort'),
+            model_name="historicalcohort_members",
+            name="history",
+            field=models.ForeignKey(
+                db_constraint=False,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                to="tracker.historicalcohort",
+            ),
         ),
         migrations.AddField(
-            model_name='historicalcohort_members',
-            name='production',
-            field=models.ForeignKey(blank=True, db_constraint=False, db_tablespace='', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='tracker.production'),
+            model_name="historicalcohort_members",
+            name="production",
+            field=models.ForeignKey(
+                blank=True,
+                db_constraint=False,
+                db_tablespace="",
+                null=True,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                to="tracker.production",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='cohort',
-            constraint=models.CheckConstraint(condition=models.Q(('year__isnull', True), models.Q(('year__gte', 1888), ('year__lte', 2100)), _connector='OR'), name='cohort_year_plausible'),
+            model_name="cohort",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("year__isnull", True),
+                    models.Q(("year__gte", 1888), ("year__lte", 2100)),
+                    _connector="OR",
+                ),
+                name="cohort_year_plausible",
+            ),
         ),
     ]

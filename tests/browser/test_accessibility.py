@@ -67,8 +67,8 @@ def test_the_case_is_readable_without_javascript(live_server, browser, demo_with
         page.goto(f"{live_server.url}/")
 
         lead = page.locator(".figure--lead").inner_text()
-        assert "83%" in lead
-        assert "5 of 6" in lead
+        assert "88%" in lead
+        assert "7 of 8" in lead
         assert page.locator(".figure").count() == 5
         # No chart is drawn, so every chart's table is open and readable.
         assert page.locator("canvas[data-chart-drawn]").count() == 0
@@ -78,7 +78,7 @@ def test_the_case_is_readable_without_javascript(live_server, browser, demo_with
             table = tables.nth(index)
             assert table.is_visible()
             assert table.locator("tbody tr").count() > 0
-        assert "9" in page.locator(".figure", has_text="tracked").inner_text()
+        assert "13" in page.locator(".figure", has_text="tracked").inner_text()
         assert page.locator(".body-card").count() == 3
         assert page.locator(".news__title").first.is_visible()
         assert page.locator(".production-card").count() > 0

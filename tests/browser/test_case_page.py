@@ -39,9 +39,9 @@ def test_the_case_page_draws_its_charts_from_the_demo_data(live_server, page, co
         assert chart["width"] > 0, chart
         assert chart["labels"] > 0, chart
         assert chart["values"] > 0, chart
-    # The demo's nine productions appear in both production charts.
+    # The demo's 13 productions appear in both production charts.
     by_id = {chart["id"]: chart for chart in drawn}
-    assert by_id["chart-ic-by-organization"]["values"] == 9
+    assert by_id["chart-ic-by-organization"]["values"] == 13
     # With the charts drawn, their tables fold away but stay one click away.
     assert page.locator("details.chart__table[open]").count() == 0
     page.locator("details.chart__table summary").first.click()

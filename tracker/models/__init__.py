@@ -3,15 +3,24 @@ from .campaigns import Campaign, CampaignMilestone
 from .cohorts import Cohort
 from .entities import Credit, Organization, Person, Production
 from .evidence import IndustryStatistic, Policy, Statement
-from .news import ArticleMatch, ArticleSighting, Feed, NewsArticle
+from .news import (
+    AmbiguousAlias,
+    ArticleMatch,
+    ArticleSighting,
+    Feed,
+    Lead,
+    NewsArticle,
+)
 from .sources import Citation, CitedClaim, Source
 from .tokens import ApiToken
 
 __all__ = (
+    "AmbiguousAlias",
     "ApiToken",
     "ArticleMatch",
     "ArticleSighting",
     "Feed",
+    "Lead",
     "NewsArticle",
     "AwardCategory",
     "AwardMention",

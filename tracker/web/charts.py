@@ -72,7 +72,7 @@ def _ic_chart(rows, index_axis="x"):
 def ic_by_year(summary) -> dict:
     rows = _ic_rows(
         summary["ic_share_by_year"],
-        label=lambda g: str(g["year"]) if g["year"] is not None else "Year unknown",
+        label=lambda g: str(g["year"]) if g["year"] is not None else "Undated",
         filters=lambda g: {"year_min": g["year"], "year_max": g["year"]},
     )
     return {"rows": rows, "chart": _ic_chart(rows)}

@@ -9,6 +9,7 @@ app_name = "web"
 
 urlpatterns = [
     path("", views.case, name="case"),
+    path("methodology/", views.methodology, name="methodology"),
     path("productions/<slug:slug>/", views.production_detail, name="production"),
     path("people/<slug:slug>/", views.person_detail, name="person"),
     path("campaigns/<slug:slug>/", views.campaign_detail, name="campaign"),

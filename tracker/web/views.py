@@ -21,7 +21,7 @@ from tracker.selectors.case_news import (
     ENTITY_NEWS_LIMIT,
     approved_news_list,
 )
-from tracker.selectors.summary import case_summary
+from tracker.selectors.summary import case_summary, last_data_change
 
 from . import charts
 
@@ -53,20 +53,6 @@ def recent_productions_with_ic() -> list[Production]:
     )
 
 
-def _milestone_dates() -> dict:
-    """How precisely each milestone is dated ("February 2024", not
-    "1 February 2024"); the summary gives bare dates."""
-    milestones = CampaignMilestone.objects.filter(date__isnull=False).values_list(
-        "campaign__slug", "title", "date", "date_precision"
-    )
-    return {
-        (slug, title, date.isoformat()): CampaignMilestone(
-            date=date, date_precision=precision
-        ).date_display
-        for slug, title, date, precision in milestones
-    }
-
-
 def _network_slugs() -> set[str]:
     return set(
         Production.objects.filter(network__isnull=False)
@@ -75,11 +61,29 @@ def _network_slugs() -> set[str]:
     )
 
 
+def _percent(value) -> str:
+    return f"{round(100 * value)}%"
+
+
+def headline(cohort: dict | None) -> dict | None:
+    """The lead figure: a share of a named cohort, with its size, its
+    unknowns and its 95% Wilson interval, never a share of whatever the
+    tracker happens to hold."""
+    if cohort is None or cohort["share"] is None:
+        return None
+    low, high = cohort["ci95"]
+    return {
+        **cohort,
+        "share_display": _percent(cohort["share"]),
+        "interval_display": f"{_percent(low)} to {_percent(high)}",
+    }
+
+
 def case_context() -> dict:
     summary = case_summary()
-    milestone_dates = _milestone_dates()
     totals = summary["totals"]
     known = totals["with_ic"] + totals["without_ic"]
+    cohorts = summary["cohorts"]
     figures = {
         "ic_by_year": charts.ic_by_year(summary),
         "ic_by_organization": charts.ic_by_organization(
@@ -89,7 +93,7 @@ def case_context() -> dict:
         "statements": charts.statements_by_stance(summary),
     }
     titles = {
-        "ic_by_year": "Productions by year and IC status",
+        "ic_by_year": "Productions on screen each year, by IC status",
         "ic_by_organization": "Productions by network or studio and IC status",
         "award_mentions": "Award mentions of ICs by year and award body",
         "statements": "Statements about ICs by stance",
@@ -104,15 +108,7 @@ def case_context() -> dict:
                 {
                     **campaign,
                     "milestones": [
-                        charts.milestone_display(
-                            {
-                                "date_display": milestone_dates.get(
-                                    (campaign["slug"], m["title"], m["date"])
-                                ),
-                                **m,
-                            }
-                        )
-                        for m in campaign["milestones"]
+                        charts.milestone_display(m) for m in campaign["milestones"]
                     ],
                 }
                 for campaign in group["campaigns"]
@@ -124,6 +120,9 @@ def case_context() -> dict:
         "totals": totals,
         "known_ic": known,
         "ic_share": round(100 * totals["with_ic"] / known) if known else None,
+        "headline": headline(cohorts[0] if cohorts else None),
+        "cohorts": [headline(c) or c for c in cohorts],
+        "disputed": summary["disputed"],
         "figures": figures,
         "campaigns_by_body": campaigns_by_body,
         "precedents": summary["precedents"],
@@ -225,4 +224,10 @@ def campaign_detail(request, slug):
         request,
         "tracker/campaign_detail.html",
         {"campaign": campaign, "proposed_category": proposed},
+    )
+
+
+def methodology(request):
+    return render(
+        request, "tracker/methodology.html", {"last_change": last_data_change()}
     )

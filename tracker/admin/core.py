@@ -140,7 +140,7 @@ class ChangeReasonForm(forms.ModelForm):
     )
 
 
-class ClaimForm(forms.ModelForm):
+class ClaimForm(ChangeReasonForm):
     def _post_clean(self):
         # The model's own quote check reads the saved citations; the
         # citation formset checks the ones this save leaves instead.

@@ -62,8 +62,13 @@ class CitedFactory(factory.django.DjangoModelFactory):
     def cite(obj, create, extracted, **kwargs):
         if not create or extracted is False:
             return
+        # A claim's verbatim quote is in its supporting passage, as the
+        # verbatim rule requires.
+        quote = getattr(obj, obj.quote_field) if obj.quote_field else ""
         models.Citation.objects.create(
-            claim=obj, source=extracted or SourceFactory(), quote="As reported."
+            claim=obj,
+            source=extracted or SourceFactory(),
+            quote=quote or "As reported.",
         )
 
 
@@ -113,9 +118,22 @@ class AwardMentionFactory(CitedFactory):
     kind = choices.AwardMentionKind.DEDICATION
     speaker = factory.SubFactory(PersonFactory)
     coordinator = factory.SubFactory(PersonFactory)
-    award_body = factory.SubFactory(AwardBodyFactory)
     quote = "Thank you for making the space safe."
     date = factory.Faker("date_object")
+
+    @factory.post_generation
+    def award_bodies(obj, create, extracted, **kwargs):
+        """One new award body unless given a list."""
+        if not create:
+            return
+        obj.award_bodies.set(
+            extracted if extracted is not None else [AwardBodyFactory()]
+        )
+
+    @factory.post_generation
+    def outcomes(obj, create, extracted, **kwargs):
+        if create and extracted:
+            obj.outcomes.set(extracted)
 
 
 class StatementFactory(CitedFactory):

@@ -101,7 +101,7 @@ def citation_formset(prefix, rows):
         f"{prefix}-MAX_NUM_FORMS": "1000",
     }
     for i, row in enumerate(rows):
-        for key, value in row.items():
+        for key, value in {"quote_kind": "verbatim", **row}.items():
             data[f"{prefix}-{i}-{key}"] = value
     return data
 
@@ -113,6 +113,7 @@ def statement_form(speaker, citations):
     return {
         "speaker": speaker.pk,
         "quote": "Intimacy coordinators spoil the spontaneity.",
+        "quote_kind": choices.QuoteKind.PARAPHRASE,
         "stance": choices.Stance.OPPOSES,
         "date_precision": choices.DatePrecision.YEAR,
         "date": "2022-01-01",

@@ -22,7 +22,13 @@ from schemathesis.specs.openapi.checks import positive_data_acceptance
 from tests import factories
 from tracker.api.news import REVIEW_QUEUE_STAFF_ONLY
 from tracker.models import ApiToken
-from tracker.models.sources import CITATION_REQUIRED_MESSAGE
+from tracker.models.awards import OUTCOME_BODY_MESSAGE
+from tracker.models.sources import (
+    CITATION_REQUIRED_MESSAGE,
+    DEPRECATION_DATE_MESSAGE,
+    DEPRECATION_REASON_MESSAGE,
+    VERBATIM_NOT_FOUND_MESSAGE,
+)
 
 # Bounded so the whole module runs in about a minute on two cores; the
 # examples are derandomized, so a failure reproduces on every run.
@@ -67,6 +73,13 @@ UNKNOWN_RECORD_MESSAGES = (
     "Select a valid choice. That choice is not one of the available choices.",
     "already exists.",
     CITATION_REQUIRED_MESSAGE,
+    # The evidence rules tie fields together too: a deprecation's date and
+    # reason, a verbatim quote and its citations' passages, a mention's
+    # outcomes and its award bodies.
+    DEPRECATION_REASON_MESSAGE,
+    DEPRECATION_DATE_MESSAGE,
+    VERBATIM_NOT_FOUND_MESSAGE.rsplit("}", 1)[-1],
+    OUTCOME_BODY_MESSAGE.rsplit("}", 1)[-1],
     # A parameter open to staff only; OpenAPI cannot tie a parameter to who
     # is asking, so the schema lists it for everyone.
     REVIEW_QUEUE_STAFF_ONLY,

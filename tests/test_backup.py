@@ -141,7 +141,13 @@ def test_the_whole_database_survives_export_flush_import(campaign_data, tmp_path
         speaker__slug="michaela-coel", coordinator__slug="ita-obrien"
     )
     assert "making the space safe" in mention.quote
-    assert mention.citations.get().source.title.startswith("The Case for an Oscar")
+    assert {c.source.publisher: c.stance for c in mention.citations.all()} == {
+        "The Guardian": "supports",
+        "Deadline": "supports",
+        "HuffPost UK": "supports",
+        "MetaMedia Capital Inc.": "disputes",
+    }
+    assert [b.slug for b in mention.award_bodies.all()] == ["bafta"]
     production = Production.objects.get(title="I May Destroy You")
     assert [entry.history_type for entry in production.history.order_by("history_id")][
         -1

@@ -17,6 +17,15 @@ class CitationStance(models.TextChoices):
     DISPUTES = "disputes", "Disputes the claim"
 
 
+class QuoteKind(models.TextChoices):
+    """A verbatim quote is the speaker's words as a cited source prints
+    them; a paraphrase is the tracker's summary, shown without quotation
+    marks."""
+
+    VERBATIM = "verbatim", "Verbatim"
+    PARAPHRASE = "paraphrase", "Paraphrase"
+
+
 class OrganizationKind(models.TextChoices):
     STUDIO = "studio", "Studio"
     NETWORK = "network", "Network or streamer"

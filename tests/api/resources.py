@@ -9,8 +9,9 @@ from tracker import choices as c
 from tracker import models
 
 
-def _cite():
-    return [{"source": f.SourceFactory().slug, "quote": "As reported."}]
+def _cite(quote: str = "As reported."):
+    """A citation whose passage holds `quote`, as the verbatim rule wants."""
+    return [{"source": f.SourceFactory().slug, "quote": quote}]
 
 
 @dataclass(frozen=True)
@@ -97,7 +98,7 @@ RESOURCES = (
         f.AwardMentionFactory,
         lambda: {
             "kind": c.AwardMentionKind.DEDICATION,
-            "award_body": f.AwardBodyFactory().slug,
+            "award_bodies": [f.AwardBodyFactory().slug],
             "speaker": f.PersonFactory().slug,
             "coordinator": f.PersonFactory().slug,
             "date": "2021-04-11",
@@ -113,7 +114,7 @@ RESOURCES = (
             "speaker": f.PersonFactory().slug,
             "quote": "They are essential.",
             "stance": c.Stance.SUPPORTS,
-            "citations": _cite(),
+            "citations": _cite("“They are essential,” she said."),
         },
         {"venue": "An interview"},
     ),

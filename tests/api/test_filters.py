@@ -163,13 +163,13 @@ def _award_mentions_article_example():
     coel = f.PersonFactory(slug="michaela-coel")
     production = f.ProductionFactory(slug="i-may-destroy-you")
     day = dt.date(2021, 4, 11)
-    common = {"award_body": bafta, "coordinator": ita, "speaker": coel}
+    common = {"award_bodies": [bafta], "coordinator": ita, "speaker": coel}
     match = f.AwardMentionFactory(date=day, production=production, **common)
     f.AwardMentionFactory(date=dt.date(2020, 4, 11), production=production, **common)
     f.AwardMentionFactory(
         date=day,
         production=production,
-        award_body=f.AwardBodyFactory(),
+        award_bodies=[f.AwardBodyFactory()],
         coordinator=ita,
         speaker=coel,
     )
@@ -180,7 +180,7 @@ def _award_mentions_article_example():
         **common,
     )
     f.AwardMentionFactory(date=day, **common)
-    f.AwardMentionFactory(date=day, production=production, award_body=bafta)
+    f.AwardMentionFactory(date=day, production=production, award_bodies=[bafta])
     params = {
         "coordinator": "ita-obrien",
         "speaker": "michaela-coel",

@@ -21,8 +21,8 @@ def known_case(db):
             network=hbo, start_year=2020, ic_status=c.ICStatus.UNKNOWN, ic_evidence=""
         )
     bafta = f.AwardBodyFactory(name="BAFTA", slug="bafta")
-    f.AwardMentionFactory(award_body=bafta, date=dt.date(2021, 4, 11))
-    f.AwardMentionFactory(award_body=bafta, date=dt.date(2021, 5, 1))
+    f.AwardMentionFactory(award_bodies=[bafta], date=dt.date(2021, 4, 11))
+    f.AwardMentionFactory(award_bodies=[bafta], date=dt.date(2021, 5, 1))
     f.StatementFactory(stance=c.Stance.OPPOSES)
     f.StatementFactory(stance=c.Stance.SUPPORTS)
     emmys = f.AwardBodyFactory(name="Television Academy", slug="television-academy")

@@ -37,14 +37,16 @@ def test_a_new_claim_keeps_its_citation_inline(curator):
             "speaker": f.PersonFactory(name="Sean Bean").slug,
             "quote": "It spoils the spontaneity.",
             "stance": "opposes",
-            "citations": [{"source": source.slug, "quote": "he said"}],
+            "citations": [
+                {"source": source.slug, "quote": "“It spoils the spontaneity,” he said"}
+            ],
         },
         format="json",
     )
     assert response.status_code == 201, response.content
     (citation,) = response.json()["citations"]
     assert citation["url"] == "https://example.org/set"
-    assert citation["quote"] == "he said"
+    assert citation["quote"] == "“It spoils the spontaneity,” he said"
     assert models.Statement.objects.get().citations.count() == 1
 
 

@@ -77,10 +77,10 @@ def test_a_production_added_in_the_admin_appears_on_the_case_page(
     card = page.locator(".production-card", has_text="Babygirl")
     assert card.is_visible()
     assert "Lizzy Talbot" in card.inner_text()
-    # The demo's nine productions and the new one, five of the six known
-    # ones using an IC before and six of seven now.
-    assert "10" in page.locator(".figure", has_text="productions tracked").inner_text()
-    assert "6 of 7" in page.locator(".figure--lead").inner_text()
+    # The demo's 13 productions and the new one; the headline's cohort,
+    # which the new production is not in, is unchanged.
+    assert "14" in page.locator(".figure", has_text="productions tracked").inner_text()
+    assert "2 of 2 known" in page.locator(".figure--lead").inner_text()
 
     api = page.request.get(
         f"{live_server.url}/api/v1/productions/?coordinator=lizzy-talbot"

@@ -44,10 +44,10 @@ def test_the_case_page_draws_its_charts_from_the_demo_data(live_server, page, co
         assert chart["width"] > 0, chart
         assert chart["labels"] > 0, chart
         assert chart["values"] > 0, chart
-    # The demo's nine productions appear in the organization chart; the
+    # The demo's 13 productions appear in the organization chart; the
     # year chart leaves the undated ones to its table and note.
     by_id = {chart["id"]: chart for chart in drawn}
-    assert by_id["chart-ic-by-organization"]["values"] == 9
+    assert by_id["chart-ic-by-organization"]["values"] == 13
     undated = page.locator("#chart-ic-by-year-title").locator("xpath=../..")
     assert "Undated: 2" in undated.inner_text()
     assert by_id["chart-ic-by-year"]["values"] == 9 - 2

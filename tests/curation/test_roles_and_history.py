@@ -49,12 +49,14 @@ def test_roles_in_the_admin(client, role, edits, reviews):
         {
             "speaker": speaker.pk,
             "quote": "ICs make the work safer.",
+            "quote_kind": "paraphrase",
             "stance": "supports",
             "date_precision": "day",
             "tracker-citation-content_type-object_id-TOTAL_FORMS": "1",
             "tracker-citation-content_type-object_id-INITIAL_FORMS": "0",
             "tracker-citation-content_type-object_id-0-source": source.pk,
             "tracker-citation-content_type-object_id-0-stance": "supports",
+            "tracker-citation-content_type-object_id-0-quote_kind": "verbatim",
         },
     )
     client.post(
@@ -82,6 +84,7 @@ def test_roles_in_the_api(client, role, edits, reviews):
         {
             "speaker": speaker.slug,
             "quote": "ICs make the work safer.",
+            "quote_kind": "paraphrase",
             "stance": "supports",
             "citations": [{"source": source.slug, "stance": "supports"}],
         },
@@ -113,6 +116,7 @@ def test_an_inline_change_shows_on_the_parent_history_with_its_reason(admin_clie
         "tracker-citation-content_type-object_id-0-source": citation.source_id,
         "tracker-citation-content_type-object_id-0-stance": "supports",
         "tracker-citation-content_type-object_id-0-quote": "A new, exact quote.",
+        "tracker-citation-content_type-object_id-0-quote_kind": "verbatim",
     }
 
     response = admin_client.post(

@@ -26,9 +26,9 @@ def known_case(db):
 
     bafta = f.AwardBodyFactory(name="BAFTA", slug="bafta")
     emmys = f.AwardBodyFactory(name="Television Academy", slug="television-academy")
-    f.AwardMentionFactory(award_body=bafta, date=dt.date(2021, 4, 11))
-    f.AwardMentionFactory(award_body=bafta, date=dt.date(2021, 6, 1))
-    f.AwardMentionFactory(award_body=emmys, date=dt.date(2019, 9, 22))
+    f.AwardMentionFactory(award_bodies=[bafta], date=dt.date(2021, 4, 11))
+    f.AwardMentionFactory(award_bodies=[bafta], date=dt.date(2021, 6, 1))
+    f.AwardMentionFactory(award_bodies=[emmys], date=dt.date(2019, 9, 22))
 
     f.StatementFactory(stance=c.Stance.OPPOSES)
     f.StatementFactory(stance=c.Stance.SUPPORTS)
@@ -76,6 +76,7 @@ def test_totals_count_unknowns_apart(known_case):
 
 
 def test_share_by_year_leaves_unknowns_out_of_the_denominator(known_case):
+    # The undated production is counted, as undated, last.
     assert case_summary()["ic_share_by_year"] == [
         {
             "year": 2020,
@@ -92,6 +93,14 @@ def test_share_by_year_leaves_unknowns_out_of_the_denominator(known_case):
             "unknown": 1,
             "known": 1,
             "share": 1.0,
+        },
+        {
+            "year": None,
+            "used": 0,
+            "not_used": 1,
+            "unknown": 0,
+            "known": 1,
+            "share": 0.0,
         },
     ]
 
@@ -146,8 +155,18 @@ def test_campaigns_by_body_with_milestones_in_date_order(known_case):
                     "status_label": "Proposed",
                     "proposed_category": "Best Intimacy Coordination",
                     "milestones": [
-                        {"date": "2024-01-01", "title": "First"},
-                        {"date": "2024-02-01", "title": "Second"},
+                        {
+                            "date": "2024-01-01",
+                            "date_precision": "day",
+                            "date_display": "1 January 2024",
+                            "title": "First",
+                        },
+                        {
+                            "date": "2024-02-01",
+                            "date_precision": "day",
+                            "date_display": "1 February 2024",
+                            "title": "Second",
+                        },
                     ],
                 }
             ],
@@ -170,11 +189,11 @@ def test_precedents_include_best_casting(known_case):
 def test_the_summary_takes_a_fixed_number_of_queries(
     known_case, django_assert_num_queries
 ):
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(21):
         case_summary()
     f.ProductionFactory.create_batch(5, start_year=2019)
     f.CampaignMilestoneFactory.create_batch(3)
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(21):
         case_summary()
 
 

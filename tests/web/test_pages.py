@@ -33,7 +33,7 @@ def evidence(db):
         cite=False,
     )
     bafta = factories.AwardBodyFactory(name="BAFTA", slug="bafta")
-    factories.AwardMentionFactory(award_body=bafta, date=dt.date(2021, 4, 11))
+    factories.AwardMentionFactory(award_bodies=[bafta], date=dt.date(2021, 4, 11))
     factories.StatementFactory(stance=choices.Stance.SUPPORTS)
     factories.StatementFactory(stance=choices.Stance.SUPPORTS)
     factories.StatementFactory(stance=choices.Stance.OPPOSES)

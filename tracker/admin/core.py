@@ -20,6 +20,7 @@ from tracker.models import (
     Campaign,
     CampaignMilestone,
     Citation,
+    Cohort,
     Credit,
     IndustryStatistic,
     Organization,
@@ -29,6 +30,7 @@ from tracker.models import (
     Source,
     Statement,
 )
+from tracker.querysets import disputed_q
 
 from .history import inline_history
 from .resources import (
@@ -71,6 +73,22 @@ class RequiredCitationFormSet(BaseGenericInlineFormSet):
             self.instance.ensure_cited(pending_citations=kept)
         except ValidationError as exc:
             raise ValidationError(exc.message_dict["citations"]) from exc
+        # The claim's verbatim quote is checked against the citations as
+        # this save leaves them, which only the formset knows.
+        pending = [
+            form.instance
+            for form in self.forms
+            if form.cleaned_data
+            and not form.cleaned_data.get("DELETE")
+            and form.cleaned_data.get("source")
+        ]
+        try:
+            self.instance.ensure_quote_found(citations=pending)
+        except ValidationError as exc:
+            field = self.instance.quote_field
+            raise ValidationError(
+                f"{field}: {' '.join(exc.message_dict[field])}"
+            ) from exc
 
 
 class CitationInline(GenericTabularInline):
@@ -78,7 +96,16 @@ class CitationInline(GenericTabularInline):
     formset = RequiredCitationFormSet
     extra = 1
     autocomplete_fields = ("source",)
-    fields = ("source", "stance", "quote", "locator")
+    fields = (
+        "source",
+        "stance",
+        "quote",
+        "quote_kind",
+        "source_says",
+        "locator",
+        "deprecated_on",
+        "deprecation_reason",
+    )
     verbose_name_plural = "citations (at least one source for every claim)"
 
     def get_formset(self, request, obj=None, **kwargs):
@@ -111,6 +138,55 @@ class ChangeReasonForm(forms.ModelForm):
         help_text="Shown in the history, e.g. 'corrected the year from the "
         "BAFTA programme'.",
     )
+
+
+class ClaimForm(ChangeReasonForm):
+    def _post_clean(self):
+        # The model's own quote check reads the saved citations; the
+        # citation formset checks the ones this save leaves instead.
+        self.instance._quote_check_deferred = True
+        super()._post_clean()
+
+
+class DisputedListFilter(admin.SimpleListFilter):
+    title = "disputed"
+    parameter_name = "disputed"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "Disputed"), ("no", "Not disputed")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(disputed_q(queryset.model))
+        if self.value() == "no":
+            return queryset.exclude(disputed_q(queryset.model))
+        return queryset
+
+
+class DeprecatedListFilter(admin.SimpleListFilter):
+    title = "deprecated"
+    parameter_name = "deprecated"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "Deprecated"), ("no", "Current")]
+
+    def queryset(self, request, queryset):
+        if self.value() in ("yes", "no"):
+            return queryset.filter(deprecated_on__isnull=self.value() == "no")
+        return queryset
+
+
+CLAIM_FILTERS = (DisputedListFilter, DeprecatedListFilter)
+CLAIM_FIELDSET = (
+    "Disputes and corrections",
+    {
+        "fields": ("preferred_reason", "deprecated_on", "deprecation_reason"),
+        "classes": ("collapse",),
+        "description": "Where sources disagree, record the disputing source "
+        "as a citation and say here why the recorded value is preferred. "
+        "Deprecate a claim found wrong instead of deleting it.",
+    },
+)
 
 
 class TrackerAdmin(SimpleHistoryAdmin):
@@ -172,6 +248,7 @@ citation_count.admin_order_field = "citation_total"
 
 
 class CitedAdmin(TrackerAdmin):
+    form = ClaimForm
     inlines = (CitationInline,)
 
     def get_queryset(self, request):
@@ -185,7 +262,7 @@ class CitedAdmin(TrackerAdmin):
 @admin.register(Source)
 class SourceAdmin(SpreadsheetAdmin, TrackerAdmin):
     resource_classes = (SourceResource,)
-    list_display = ("title", "publisher", "kind", "published_on", "link")
+    list_display = ("title", "publisher", "kind", "published_display", "link")
     list_filter = ("kind", "publisher")
     search_fields = ("title", "publisher", "url")
     date_hierarchy = "published_on"
@@ -286,6 +363,8 @@ class ProductionAdmin(SpreadsheetAdmin, CitedAdmin):
         "ic_evidence",
         "kind",
         YearListFilter,
+        *CLAIM_FILTERS,
+        ("cohorts", admin.RelatedOnlyFieldListFilter),
         ("network", admin.RelatedOnlyFieldListFilter),
         ("studio", admin.RelatedOnlyFieldListFilter),
     )
@@ -309,6 +388,7 @@ class ProductionAdmin(SpreadsheetAdmin, CitedAdmin):
             "Other names and ids",
             {"fields": ("aliases", "wikidata_qid", "imdb_id", "tmdb_id")},
         ),
+        CLAIM_FIELDSET,
         ("Record", {"fields": ("created_at", "updated_at")}),
         ("Why", {"fields": ("change_reason",)}),
     )
@@ -342,7 +422,7 @@ class AwardCategoryAdmin(SpreadsheetAdmin, CitedAdmin):
         "year_introduced",
         "is_intimacy_coordination",
     )
-    list_filter = ("status", "is_intimacy_coordination", "award_body")
+    list_filter = ("status", "is_intimacy_coordination", "award_body", *CLAIM_FILTERS)
     list_select_related = ("award_body",)
     search_fields = ("name", "award_body__name")
     autocomplete_fields = ("award_body",)
@@ -353,7 +433,7 @@ class AwardCategoryAdmin(SpreadsheetAdmin, CitedAdmin):
 class AwardOutcomeAdmin(SpreadsheetAdmin, CitedAdmin):
     resource_classes = (AwardOutcomeResource,)
     list_display = ("__str__", "ceremony_year", "result", citation_count)
-    list_filter = ("result", "ceremony_year", "category__award_body")
+    list_filter = ("result", "ceremony_year", "category__award_body", *CLAIM_FILTERS)
     list_select_related = ("category__award_body", "production")
     search_fields = ("category__name", "production__title", "people__name")
     autocomplete_fields = ("category", "production", "people")
@@ -362,35 +442,54 @@ class AwardOutcomeAdmin(SpreadsheetAdmin, CitedAdmin):
         return super().get_queryset(request).prefetch_related("people")
 
 
+class AwardMentionForm(ClaimForm):
+    def clean(self):
+        cleaned = super().clean()
+        errors = AwardMention.relations_errors(
+            cleaned.get("award_bodies") or (), cleaned.get("outcomes") or ()
+        )
+        for field, message in errors.items():
+            self.add_error(field, message)
+        return cleaned
+
+
 @admin.register(AwardMention)
 class AwardMentionAdmin(SpreadsheetAdmin, CitedAdmin):
+    form = AwardMentionForm
     resource_classes = (AwardMentionResource,)
     list_display = (
         "speaker",
         "kind",
         "coordinator",
-        "award_body",
+        "body_names",
         "date",
         citation_count,
     )
-    list_filter = ("kind", "award_body")
-    list_select_related = ("speaker", "coordinator", "award_body")
+    list_filter = ("kind", "award_bodies", "quote_kind", *CLAIM_FILTERS)
+    list_select_related = ("speaker", "coordinator")
     search_fields = ("quote", "speaker__name", "coordinator__name")
     autocomplete_fields = (
         "speaker",
         "coordinator",
-        "award_body",
-        "outcome",
+        "award_bodies",
+        "outcomes",
         "production",
     )
     date_hierarchy = "date"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("award_bodies")
+
+    @admin.display(description="award bodies")
+    def body_names(self, mention):
+        return ", ".join(body.name for body in mention.award_bodies.all())
 
 
 @admin.register(Statement)
 class StatementAdmin(SpreadsheetAdmin, CitedAdmin):
     resource_classes = (StatementResource,)
     list_display = ("speaker", "stance", "short_quote", "production", "date")
-    list_filter = ("stance", "date_precision")
+    list_filter = ("stance", "quote_kind", "date_precision", *CLAIM_FILTERS)
     list_select_related = ("speaker", "production")
     search_fields = ("quote", "speaker__name", "venue", "production__title")
     autocomplete_fields = ("speaker", "production", "about_coordinator")
@@ -405,8 +504,8 @@ class StatementAdmin(SpreadsheetAdmin, CitedAdmin):
 @admin.register(Policy)
 class PolicyAdmin(SpreadsheetAdmin, CitedAdmin):
     resource_classes = (PolicyResource,)
-    list_display = ("title", "organization", "status", "effective_on")
-    list_filter = ("status",)
+    list_display = ("title", "organization", "status", "effective_display")
+    list_filter = ("status", *CLAIM_FILTERS)
     list_select_related = ("organization",)
     search_fields = ("title", "scope", "organization__name")
     autocomplete_fields = ("organization",)
@@ -416,7 +515,7 @@ class PolicyAdmin(SpreadsheetAdmin, CitedAdmin):
 class IndustryStatisticAdmin(SpreadsheetAdmin, CitedAdmin):
     resource_classes = (IndustryStatisticResource,)
     list_display = ("metric", "value", "unit", "year", "sample", "publisher_names")
-    list_filter = ("year", "unit")
+    list_filter = ("year", "unit", *CLAIM_FILTERS)
     search_fields = ("metric", "report", "sample", "quoted_wording")
     autocomplete_fields = ("publishers",)
 
@@ -432,7 +531,7 @@ class IndustryStatisticAdmin(SpreadsheetAdmin, CitedAdmin):
 class CampaignMilestoneAdmin(SpreadsheetAdmin, CitedAdmin):
     resource_classes = (CampaignMilestoneResource,)
     list_display = ("title", "campaign", "date", citation_count)
-    list_filter = ("campaign",)
+    list_filter = ("campaign", *CLAIM_FILTERS)
     list_select_related = ("campaign",)
     search_fields = ("title", "description", "campaign__name")
     autocomplete_fields = ("campaign",)
@@ -466,3 +565,20 @@ class CampaignAdmin(SpreadsheetAdmin, TrackerAdmin):
             )
             or "-"
         )
+
+
+@admin.register(Cohort)
+class CohortAdmin(TrackerAdmin):
+    list_display = ("name", "year", "self_selected", "member_count", "list_source")
+    list_filter = ("self_selected", "year")
+    list_select_related = ("list_source",)
+    search_fields = ("name", "description", "inclusion_rule")
+    autocomplete_fields = ("list_source", "members")
+    prepopulated_fields = {"slug": ("name",)}
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(member_total=Count("members"))
+
+    @admin.display(description="members", ordering="member_total")
+    def member_count(self, cohort):
+        return cohort.member_total

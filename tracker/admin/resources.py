@@ -635,8 +635,8 @@ class AwardOutcomeResource(RecordResource):
 class AwardMentionResource(RecordResource):
     speaker = slug_field("speaker", Person)
     coordinator = slug_field("coordinator", Person)
-    award_body = slug_field("award_body", Organization)
-    outcome = slug_field("outcome", AwardOutcome)
+    award_bodies = slugs_field("award_bodies", Organization)
+    outcomes = slugs_field("outcomes", AwardOutcome)
     production = slug_field("production", Production)
 
     class Meta:
@@ -647,10 +647,11 @@ class AwardMentionResource(RecordResource):
             "kind",
             "speaker",
             "coordinator",
-            "award_body",
-            "outcome",
+            "award_bodies",
+            "outcomes",
             "production",
             "quote",
+            "quote_kind",
             "date",
             "date_precision",
         )
@@ -661,9 +662,8 @@ class AwardMentionResource(RecordResource):
         return (
             super()
             .get_queryset()
-            .select_related(
-                "speaker", "coordinator", "award_body", "outcome", "production"
-            )
+            .select_related("speaker", "coordinator", "production")
+            .prefetch_related("award_bodies", "outcomes")
         )
 
 

@@ -338,7 +338,9 @@ class AwardMentionFilter(StrictFilterSet):
         Person.objects.all(), "speaker", "The slug of who named the IC."
     )
     body = _slug_filter(
-        Organization.objects.all(), "award_body", "The award body's slug."
+        Organization.objects.all(),
+        "award_bodies",
+        "The slug of an award body it addresses.",
     )
     year = YearFilter(field_name="date__year", help_text="The year it happened.")
     kind = df.ChoiceFilter(

@@ -329,12 +329,14 @@ class AwardMentionSerializer(serializers.ModelSerializer):
     coordinator = RefSerializer(
         allow_null=True, help_text="The IC named; null for a call for a category."
     )
-    award_body = RefSerializer(help_text="The award body.")
-    outcome = serializers.SlugRelatedField(
+    award_bodies = RefSerializer(
+        many=True, help_text="The award bodies it addresses: one mention, however many."
+    )
+    outcomes = serializers.SlugRelatedField(
         slug_field="slug",
+        many=True,
         read_only=True,
-        allow_null=True,
-        help_text="The award outcome it came with, if any.",
+        help_text="The slugs of the award outcomes it came with, if any.",
     )
     production = ProductionRefSerializer(
         allow_null=True, help_text="The production concerned, if any."
@@ -352,10 +354,11 @@ class AwardMentionSerializer(serializers.ModelSerializer):
             "year",
             "speaker",
             "coordinator",
-            "award_body",
-            "outcome",
+            "award_bodies",
+            "outcomes",
             "production",
             "quote",
+            "quote_kind",
             "citations",
         )
         read_only_fields = fields

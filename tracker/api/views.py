@@ -10,6 +10,7 @@ from django.utils.http import quote_etag
 from drf_orjson_renderer.renderers import ORJSONRenderer
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import status, viewsets
+from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -65,6 +66,19 @@ class RecordViewSet(ConditionalMixin, viewsets.ModelViewSet):
 
     def get_queryset(self):
         return type(self).selector()
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        # A write reads its body only: a query parameter on it is a
+        # mistake the client should hear about, as reads refuse theirs.
+        if request.method not in ("GET", "HEAD", "OPTIONS"):
+            unknown = sorted(set(request.query_params) - {"format"})
+            if unknown:
+                raise ValidationError(
+                    dict.fromkeys(
+                        unknown, ["Unknown parameter: a write takes only format."]
+                    )
+                )
 
     def get_serializer_class(self):
         if self.action in ("create", "update", "partial_update"):

@@ -1,5 +1,6 @@
 from .awards import AwardCategory, AwardMention, AwardOutcome
 from .campaigns import Campaign, CampaignMilestone
+from .cohorts import Cohort
 from .entities import Credit, Organization, Person, Production
 from .evidence import IndustryStatistic, Policy, Statement
 from .news import (
@@ -29,6 +30,7 @@ __all__ = (
     "CampaignMilestone",
     "Citation",
     "CitedClaim",
+    "Cohort",
     "Credit",
     "IndustryStatistic",
     "Organization",

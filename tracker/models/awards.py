@@ -1,6 +1,5 @@
 """Award categories, outcomes, and mentions of ICs in an awards context."""
 
-from django.core.exceptions import ValidationError
 from django.db import models
 from simple_history.models import HistoricalRecords
 
@@ -13,7 +12,7 @@ from tracker.choices import (
 
 from .base import YEAR_VALIDATORS, DatedMixin, SluggedModel, year_in_range
 from .entities import Organization, Person, Production
-from .sources import CitedClaim
+from .sources import CitedClaim, deprecation_constraints, quote_kind_field
 
 AWARD_BODY_KINDS = (OrganizationKind.AWARD_BODY, OrganizationKind.FESTIVAL)
 
@@ -75,6 +74,7 @@ class AwardCategory(SluggedModel, CitedClaim):
                 violation_error_message="A newly introduced category needs "
                 "the year it was introduced.",
             ),
+            *deprecation_constraints("award_category"),
         ]
 
     def __str__(self):
@@ -129,6 +129,7 @@ class AwardOutcome(SluggedModel, CitedClaim):
                 condition=year_in_range("ceremony_year"),
                 name="award_outcome_year_plausible",
             ),
+            *deprecation_constraints("award_outcome"),
         ]
 
     def __str__(self):
@@ -146,11 +147,20 @@ class AwardOutcome(SluggedModel, CitedClaim):
         return " ".join(parts)
 
 
+OUTCOME_BODY_MESSAGE = (
+    "Outcome {outcome} is at {body}, which the mention does not address: "
+    "add that award body or pick another outcome."
+)
+
+
 class AwardMention(SluggedModel, DatedMixin, CitedClaim):
     """An IC named in an awards context: Michaela Coel dedicating her 2021
-    BAFTA to Ita O'Brien is the model case."""
+    BAFTA to Ita O'Brien is the model case. One speech or one interview
+    answer is one mention, however many award bodies and outcomes it
+    addresses, so figures count mentions, not bodies."""
 
     slug_source = "slug_text"
+    quote_field = "quote"
 
     kind = models.CharField(
         max_length=20,
@@ -176,18 +186,18 @@ class AwardMention(SluggedModel, DatedMixin, CitedClaim):
         related_name="award_mentions_received",
         help_text="The IC named; empty for a general call for a category.",
     )
-    award_body = models.ForeignKey(
+    award_bodies = models.ManyToManyField(
         Organization,
-        on_delete=models.PROTECT,
         related_name="award_mentions",
         limit_choices_to={"kind__in": AWARD_BODY_KINDS},
+        help_text="The award bodies it addresses: one for a speech at a "
+        "ceremony, several for a call to the Oscars, Globes and Emmys.",
     )
-    outcome = models.ForeignKey(
+    outcomes = models.ManyToManyField(
         AwardOutcome,
-        on_delete=models.PROTECT,
-        null=True,
         blank=True,
         related_name="mentions",
+        help_text="The award outcomes it came with, if any.",
     )
     production = models.ForeignKey(
         Production,
@@ -197,28 +207,38 @@ class AwardMention(SluggedModel, DatedMixin, CitedClaim):
         related_name="award_mentions",
     )
     quote = models.TextField(
-        blank=True, help_text="The words said or written, quoted exactly."
+        blank=True,
+        help_text="The words said or written. Verbatim: exactly as a cited "
+        "source prints them.",
     )
+    quote_kind = quote_kind_field()
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(m2m_fields=[award_bodies, outcomes])
 
     class Meta:
         ordering = ("-date", "id")
+        constraints = [*deprecation_constraints("award_mention")]
 
     def __str__(self):
         who = self.speaker or "Someone"
         to = f" - {self.coordinator}" if self.coordinator else ""
-        return f"{who}: {self.get_kind_display()} ({self.award_body}){to}"
+        return f"{who}: {self.get_kind_display()}{to}"
 
-    def clean(self):
-        if (
-            self.outcome_id
-            and self.award_body_id
-            and self.outcome.category.award_body_id != self.award_body_id
-        ):
-            raise ValidationError(
-                {"award_body": "The outcome belongs to a different award body."}
-            )
+    @staticmethod
+    def relations_errors(award_bodies, outcomes) -> dict:
+        """The rule between the two relations, which a model's clean()
+        cannot see: every outcome is at an award body the mention
+        addresses. Called by the services and the admin form."""
+        if not award_bodies:
+            return {"award_bodies": "Name at least one award body it addresses."}
+        body_ids = {body.pk for body in award_bodies}
+        for outcome in outcomes or ():
+            body = outcome.category.award_body
+            if body.pk not in body_ids:
+                return {
+                    "outcomes": OUTCOME_BODY_MESSAGE.format(outcome=outcome, body=body)
+                }
+        return {}
 
     @property
     def slug_text(self) -> str:

@@ -22,6 +22,18 @@ def year_in_range(field: str) -> models.Q:
     )
 
 
+def date_display(date, precision: str) -> str:
+    """A date as precisely as it is known: "2021", "October 2018" or
+    "6 June 2021"."""
+    if date is None:
+        return "undated"
+    if precision == DatePrecision.YEAR:
+        return f"{date:%Y}"
+    if precision == DatePrecision.MONTH:
+        return f"{date:%B %Y}"
+    return f"{date:%-d %B %Y}"
+
+
 class AliasListFormField(forms.CharField):
     """Aliases edited as one per line, stored as a JSON list."""
 
@@ -132,10 +144,4 @@ class DatedMixin(models.Model):
 
     @property
     def date_display(self) -> str:
-        if self.date is None:
-            return "undated"
-        if self.date_precision == DatePrecision.YEAR:
-            return f"{self.date:%Y}"
-        if self.date_precision == DatePrecision.MONTH:
-            return f"{self.date:%B %Y}"
-        return f"{self.date:%-d %B %Y}"
+        return date_display(self.date, self.date_precision)

@@ -8,7 +8,7 @@ from tracker.choices import CampaignStatus
 from .awards import AWARD_BODY_KINDS, AwardCategory
 from .base import DatedMixin, SluggedModel, TimeStampedModel
 from .entities import Organization
-from .sources import CitedClaim
+from .sources import CitedClaim, deprecation_constraints
 
 
 class Campaign(SluggedModel):
@@ -63,6 +63,7 @@ class CampaignMilestone(TimeStampedModel, DatedMixin, CitedClaim):
 
     class Meta:
         ordering = ("campaign", "date", "id")
+        constraints = [*deprecation_constraints("milestone")]
 
     def __str__(self):
         return f"{self.date_display}: {self.title}"

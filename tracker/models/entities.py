@@ -18,7 +18,7 @@ from tracker.choices import (
 )
 
 from .base import YEAR_VALIDATORS, AliasListField, SluggedModel, year_in_range
-from .sources import Citation, CitedClaim
+from .sources import Citation, CitedClaim, deprecation_constraints
 
 wikidata_validator = RegexValidator(r"^Q[1-9]\d*$", "A Wikidata id looks like Q42.")
 imdb_person_validator = RegexValidator(
@@ -252,6 +252,7 @@ class Production(ExternalIdsMixin, SluggedModel, CitedClaim):
                 condition=models.Q(tmdb_id__isnull=False),
                 name="production_tmdb_id_unique",
             ),
+            *deprecation_constraints("production"),
         ]
         indexes = [models.Index(fields=("ic_status", "start_year"))]
 

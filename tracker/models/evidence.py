@@ -5,15 +5,22 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from simple_history.models import HistoricalRecords
 
-from tracker.choices import PolicyStatus, Stance, StatisticUnit
+from tracker.choices import DatePrecision, PolicyStatus, Stance, StatisticUnit
 
-from .base import YEAR_VALIDATORS, DatedMixin, SluggedModel, year_in_range
+from .base import (
+    YEAR_VALIDATORS,
+    DatedMixin,
+    SluggedModel,
+    date_display,
+    year_in_range,
+)
 from .entities import Organization, Person, Production
-from .sources import CitedClaim
+from .sources import CitedClaim, deprecation_constraints, quote_kind_field
 
 
 class Statement(SluggedModel, DatedMixin, CitedClaim):
     slug_source = "slug_text"
+    quote_field = "quote"
 
     speaker = models.ForeignKey(
         Person, on_delete=models.PROTECT, related_name="statements"
@@ -34,7 +41,11 @@ class Statement(SluggedModel, DatedMixin, CitedClaim):
         related_name="statements_about",
         help_text="The IC the statement names, if any.",
     )
-    quote = models.TextField(help_text="The words said, quoted exactly.")
+    quote = models.TextField(
+        help_text="Verbatim: only the speaker's words, exactly as a cited "
+        "source prints them. Paraphrase: what they said, in other words."
+    )
+    quote_kind = quote_kind_field()
     stance = models.CharField(
         max_length=12,
         choices=Stance.choices,
@@ -52,6 +63,7 @@ class Statement(SluggedModel, DatedMixin, CitedClaim):
 
     class Meta:
         ordering = ("-date", "id")
+        constraints = [*deprecation_constraints("statement")]
 
     def __str__(self):
         return f"{self.speaker} ({self.get_stance_display()}): {self.quote[:60]}"
@@ -80,7 +92,16 @@ class Policy(SluggedModel, CitedClaim):
         help_text="Mandated or recommended.",
     )
     effective_on = models.DateField(
-        null=True, blank=True, help_text="The date it took effect; empty if unknown."
+        null=True,
+        blank=True,
+        help_text="The date it took effect or was announced; empty if unknown. "
+        "For a month or a year only, its first day, with the precision set.",
+    )
+    effective_precision = models.CharField(
+        max_length=8,
+        choices=DatePrecision.choices,
+        default=DatePrecision.DAY,
+        help_text="How much of that date is known: day, month or year.",
     )
 
     history = HistoricalRecords()
@@ -88,6 +109,7 @@ class Policy(SluggedModel, CitedClaim):
     class Meta:
         ordering = ("organization__name", "title")
         verbose_name_plural = "policies"
+        constraints = [*deprecation_constraints("policy")]
 
     def __str__(self):
         return f"{self.organization}: {self.title}"
@@ -95,6 +117,10 @@ class Policy(SluggedModel, CitedClaim):
     @property
     def slug_text(self) -> str:
         return f"{self.organization.name} {self.title}"
+
+    @property
+    def effective_display(self) -> str:
+        return date_display(self.effective_on, self.effective_precision)
 
 
 class IndustryStatistic(SluggedModel, CitedClaim):
@@ -148,12 +174,14 @@ class IndustryStatistic(SluggedModel, CitedClaim):
                 name="statistic_percent_at_most_100",
                 violation_error_message="A percentage cannot exceed 100.",
             ),
+            *deprecation_constraints("statistic"),
         ]
 
     def __str__(self):
         return f"{self.metric}: {self.value} {self.get_unit_display()} ({self.year})"
 
     def clean(self):
+        super().clean()
         if (
             self.unit == StatisticUnit.PERCENT
             and self.value is not None

@@ -28,8 +28,12 @@ CITATION_FIELDS = (
     "content_type_id",
     "stance",
     "quote",
+    "quote_kind",
+    "source_says",
     "locator",
     "updated_at",
+    "deprecated_on",
+    "deprecation_reason",
     "source__slug",
     "source__url",
     "source__title",
@@ -132,8 +136,12 @@ def award_outcome_list() -> QuerySet[AwardOutcome]:
 
 def award_mention_list() -> QuerySet[AwardMention]:
     return AwardMention.objects.select_related(
-        "speaker", "coordinator", "award_body", "outcome", "production"
-    ).prefetch_related(citations_prefetch())
+        "speaker", "coordinator", "production"
+    ).prefetch_related(
+        Prefetch("award_bodies", queryset=Organization.objects.order_by("name")),
+        Prefetch("outcomes", queryset=AwardOutcome.objects.only("id", "slug")),
+        citations_prefetch(),
+    )
 
 
 def statement_list() -> QuerySet[Statement]:

@@ -102,7 +102,7 @@ def dashboard_get() -> Dashboard:
 NAME_JOINS = {
     AwardCategory: (("award_body",), ()),
     AwardOutcome: (("category__award_body", "production"), ("people",)),
-    AwardMention: (("speaker", "coordinator", "award_body"), ()),
+    AwardMention: (("speaker", "coordinator"), ()),
 }
 
 

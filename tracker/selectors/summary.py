@@ -1,19 +1,27 @@
 """The figures the campaign quotes, computed in SQL in a fixed number of
 queries however many records the tracker holds."""
 
-from django.db.models import Count, F, Prefetch, Q
+from django.db.models import Count, F, Max, Prefetch, Q
 from django.db.models.functions import Coalesce, ExtractYear
 
-from tracker.choices import AwardCategoryStatus, ICStatus, Stance
+from tracker.choices import AwardCategoryStatus, ICStatus, ProductionKind, Stance
 from tracker.models import (
+    CLAIM_MODELS,
     AwardCategory,
     AwardMention,
     Campaign,
     CampaignMilestone,
+    Citation,
+    Cohort,
     Policy,
     Production,
+    Source,
     Statement,
 )
+from tracker.models.base import date_display
+from tracker.querysets import current, disputed_q
+
+from .cohorts import cohort_figures
 
 _IC_COUNTS = {
     "used": Count("id", filter=Q(ic_status=ICStatus.USED)),
@@ -40,34 +48,68 @@ def _body(slug: str | None, name: str | None) -> dict | None:
 
 
 def _totals() -> dict:
-    ic = Production.objects.aggregate(productions=Count("id"), **_IC_COUNTS)
+    # Deprecated claims leave every figure; they stay on their pages.
+    ic = current(Production.objects).aggregate(productions=Count("id"), **_IC_COUNTS)
     return {
         "productions": ic["productions"],
         "with_ic": ic["used"],
         "without_ic": ic["not_used"],
         "unknown_ic": ic["unknown"],
-        "award_mentions": AwardMention.objects.count(),
-        "statements": Statement.objects.count(),
-        "policies": Policy.objects.count(),
+        "award_mentions": current(AwardMention.objects).count(),
+        "statements": current(Statement.objects).count(),
+        "policies": current(Policy.objects).count(),
     }
 
 
+def disputed_by_type() -> dict:
+    """Current claims that a current citation disputes, per kind of claim."""
+    return {
+        str(model._meta.verbose_name_plural): current(model.objects)
+        .filter(disputed_q(model))
+        .count()
+        for model in CLAIM_MODELS
+    }
+
+
+def _on_screen_years(start, end, kind, last_year) -> range:
+    """The years a production was on screen, as the API's year_min and
+    year_max read them: a film's start year; a series from its start to
+    its end, or to the latest year the tracker knows while it runs."""
+    if end is not None:
+        return range(start, end + 1)
+    if kind == ProductionKind.SERIES:
+        return range(start, max(start, last_year) + 1)
+    return range(start, start + 1)
+
+
 def ic_share_by_year() -> list[dict]:
-    """Per start year; productions without a year only count in the totals."""
-    rows = (
-        Production.objects.filter(start_year__isnull=False)
+    """Productions on screen in each year (one definition of year, the
+    API's), so a running series counts in every year it ran; productions
+    with no year are counted once, as undated (year None), last."""
+    rows = list(
+        current(Production.objects)
         .order_by()
-        .values("start_year")
-        .annotate(**_IC_COUNTS)
-        .order_by("start_year")
+        .values_list("start_year", "end_year", "kind", "ic_status")
     )
-    return [{"year": row["start_year"], **_share_row(row)} for row in rows]
+    years = [y for start, end, _, _ in rows for y in (start, end) if y is not None]
+    last_year = max(years, default=0)
+    counts: dict = {}
+    for start, end, kind, status in rows:
+        span = (
+            [None] if start is None else _on_screen_years(start, end, kind, last_year)
+        )
+        for year in span:
+            row = counts.setdefault(year, {"used": 0, "not_used": 0, "unknown": 0})
+            row[status] += 1
+    ordered = sorted(counts, key=lambda y: (y is None, y or 0))
+    return [{"year": year, **_share_row(counts[year])} for year in ordered]
 
 
 def ic_share_by_organization() -> list[dict]:
     """Per network, or per studio when no network carried the production."""
     rows = (
-        Production.objects.order_by()
+        current(Production.objects)
+        .order_by()
         .annotate(
             org_slug=Coalesce(F("network__slug"), F("studio__slug")),
             org_name=Coalesce(F("network__name"), F("studio__name")),
@@ -90,16 +132,19 @@ def ic_share_by_organization() -> list[dict]:
 
 
 def award_mentions_by_body_year() -> list[dict]:
+    """Per award body and year; a mention addressing three bodies appears
+    under each, so the totals come from award_mentions_by_year."""
     rows = (
-        AwardMention.objects.order_by()
+        current(AwardMention.objects)
+        .order_by()
         .annotate(year=ExtractYear("date"))
-        .values("award_body__slug", "award_body__name", "year")
-        .annotate(count=Count("id"))
-        .order_by("award_body__name", F("year").asc(nulls_last=True))
+        .values("award_bodies__slug", "award_bodies__name", "year")
+        .annotate(count=Count("id", distinct=True))
+        .order_by("award_bodies__name", F("year").asc(nulls_last=True))
     )
     return [
         {
-            "award_body": _body(row["award_body__slug"], row["award_body__name"]),
+            "award_body": _body(row["award_bodies__slug"], row["award_bodies__name"]),
             "year": row["year"],
             "count": row["count"],
         }
@@ -107,9 +152,24 @@ def award_mentions_by_body_year() -> list[dict]:
     ]
 
 
+def award_mentions_by_year() -> list[dict]:
+    """Mentions, not rows: one speech is one mention however many award
+    bodies it addresses. Undated mentions last (year None)."""
+    rows = (
+        current(AwardMention.objects)
+        .order_by()
+        .annotate(year=ExtractYear("date"))
+        .values("year")
+        .annotate(count=Count("id"))
+        .order_by(F("year").asc(nulls_last=True))
+    )
+    return [{"year": row["year"], "count": row["count"]} for row in rows]
+
+
 def statements_by_stance() -> list[dict]:
     counts = dict(
-        Statement.objects.order_by()
+        current(Statement.objects)
+        .order_by()
         .values("stance")
         .annotate(count=Count("id"))
         .values_list("stance", "count")
@@ -128,7 +188,7 @@ def campaigns_by_body() -> list[dict]:
                 "milestones",
                 queryset=CampaignMilestone.objects.order_by(
                     F("date").asc(nulls_last=True), "id"
-                ).only("id", "campaign_id", "date", "title"),
+                ).only("id", "campaign_id", "date", "date_precision", "title"),
                 to_attr="dated_milestones",
             )
         )
@@ -155,6 +215,8 @@ def campaigns_by_body() -> list[dict]:
                 "milestones": [
                     {
                         "date": m.date.isoformat() if m.date else None,
+                        "date_precision": m.date_precision,
+                        "date_display": date_display(m.date, m.date_precision),
                         "title": m.title,
                     }
                     for m in campaign.dated_milestones
@@ -191,6 +253,9 @@ def case_summary() -> dict:
     """Every figure of the case for an IC award, as plain data."""
     return {
         "totals": _totals(),
+        "disputed": disputed_by_type(),
+        "cohorts": cohort_figures(),
+        "award_mentions_by_year": award_mentions_by_year(),
         "ic_share_by_year": ic_share_by_year(),
         "ic_share_by_organization": ic_share_by_organization(),
         "award_mentions_by_body_year": award_mentions_by_body_year(),
@@ -198,3 +263,13 @@ def case_summary() -> dict:
         "campaigns_by_body": campaigns_by_body(),
         "precedents": precedents(),
     }
+
+
+def last_data_change():
+    """When the evidence last changed: the latest history entry of any
+    claim, citation, source or cohort, deletions included."""
+    dates = [
+        model.history.model.objects.aggregate(last=Max("history_date"))["last"]
+        for model in (*CLAIM_MODELS, Citation, Source, Cohort)
+    ]
+    return max((d for d in dates if d is not None), default=None)

@@ -1,6 +1,7 @@
 """Generic writes behind the API: every claim keeps its citation rule."""
 
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
 
 from tracker.models import Citation, CitedClaim
@@ -8,23 +9,66 @@ from tracker.models import Citation, CitedClaim
 
 def _citations_add(instance: models.Model, citations: list[dict]) -> None:
     content_type = ContentType.objects.get_for_model(instance)
-    for citation in citations:
-        Citation.objects.update_or_create(
+    for index, citation in enumerate(citations):
+        citation_row, _ = Citation.objects.get_or_create(
             source=citation["source"],
             content_type=content_type,
             object_id=instance.pk,
-            defaults={
-                key: citation[key]
-                for key in ("stance", "quote", "locator")
-                if key in citation
-            },
         )
+        for key in CITATION_FIELDS:
+            if key in citation:
+                setattr(citation_row, key, citation[key])
+        try:
+            citation_row.full_clean()
+        except ValidationError as exc:
+            raise ValidationError(
+                {
+                    "citations": [
+                        f"citations[{index}].{field}: {message}"
+                        for field, messages in exc.message_dict.items()
+                        for message in messages
+                    ]
+                }
+            ) from exc
+        citation_row.save()
+
+
+CITATION_FIELDS = (
+    "stance",
+    "quote",
+    "quote_kind",
+    "source_says",
+    "locator",
+    "deprecated_on",
+    "deprecation_reason",
+)
+
+
+def _relations_check(instance, m2m: dict, creating: bool) -> None:
+    """Rules between a record's many-to-many relations, which its clean()
+    cannot see before they are saved (an award mention's outcomes must be
+    at the award bodies it addresses)."""
+    check = getattr(instance, "relations_errors", None)
+    if check is None:
+        return
+    names = ("award_bodies", "outcomes")
+    if not creating:
+        current = {name: list(getattr(instance, name).all()) for name in names}
+    else:
+        current = dict.fromkeys(names, [])
+    errors = check(*(m2m.get(name, current[name]) for name in names))
+    if errors:
+        raise ValidationError(errors)
 
 
 def _save(instance, *, m2m: dict, citations: list[dict] | None, creating: bool):
     # full_clean runs the field validators, clean() and Meta.constraints, so
-    # the API refuses what the admin refuses, with the same messages.
+    # the API refuses what the admin refuses, with the same messages. The
+    # verbatim quote is checked once the citations are written: inside the
+    # transaction, so a refusal leaves nothing behind.
+    instance._quote_check_deferred = True
     instance.full_clean()
+    _relations_check(instance, m2m, creating)
     if isinstance(instance, CitedClaim):
         existing = 0 if creating else instance.citations.count()
         instance.ensure_cited(pending_citations=existing + len(citations or []))
@@ -33,6 +77,8 @@ def _save(instance, *, m2m: dict, citations: list[dict] | None, creating: bool):
         getattr(instance, name).set(values)
     if citations:
         _citations_add(instance, citations)
+    if isinstance(instance, CitedClaim):
+        instance.ensure_quote_found()
     return instance
 
 

@@ -73,22 +73,19 @@ def _ic_chart(rows, index_axis="x") -> dict:
 
 
 def ic_by_year(summary) -> dict:
-    """Per start year on a linear year axis; productions with no year are
-    an "Undated" row of the table and a note under the chart, never left
-    out."""
-    groups = summary["ic_share_by_year"]
+    """Per year on screen, on a linear year axis (a production counts in
+    every year it was on screen, as the index's year filters do);
+    productions with no year are an "Undated" row of the table and a note
+    under the chart, never left out."""
+    groups = [g for g in summary["ic_share_by_year"] if g["year"] is not None]
     rows = [
         _ic_row(str(g["year"]), g, {"year_min": g["year"], "year_max": g["year"]})
         for g in groups
     ]
-    totals = summary["totals"]
-    undated = {
-        "used": totals["with_ic"] - sum(g["used"] for g in groups),
-        "not_used": totals["without_ic"] - sum(g["not_used"] for g in groups),
-        "unknown": totals["unknown_ic"] - sum(g["unknown"] for g in groups),
-    }
-    known = undated["used"] + undated["not_used"]
-    undated["share"] = undated["used"] / known if known else None
+    undated = next(
+        (g for g in summary["ic_share_by_year"] if g["year"] is None),
+        {"used": 0, "not_used": 0, "unknown": 0, "share": None},
+    )
     undated_count = sum(undated[k] for k in ("used", "not_used", "unknown"))
     if undated_count:
         rows.append(_ic_row(UNDATED, undated, {"undated": "true"}))

@@ -11,6 +11,7 @@ app_name = "web"
 
 urlpatterns = [
     path("", views.case, name="case"),
+    path("methodology/", views.methodology, name="methodology"),
     path("search/", views.search_page, name="search"),
     path("feeds/evidence.atom", feeds.EvidenceFeed(), name="evidence-feed"),
     path("feeds/news.atom", feeds.NewsFeed(), name="news-feed"),

@@ -16,7 +16,7 @@ from tracker.selectors.news import (
     approved_news_list,
 )
 from tracker.selectors.site_search import site_search
-from tracker.selectors.summary import case_summary
+from tracker.selectors.summary import case_summary, last_data_change
 
 from . import charts, records
 from .forms import dress, filter_data
@@ -27,12 +27,30 @@ PAGE_SIZE = 25
 NEWS_FILTER = {"production": "production", "person": "person"}
 
 
+def _percent(value) -> str:
+    return f"{round(100 * value)}%"
+
+
+def headline(cohort: dict | None) -> dict | None:
+    """The lead figure: a share of a named cohort, with its size, its
+    unknowns and its 95% Wilson interval, never a share of whatever the
+    tracker happens to hold."""
+    if cohort is None or cohort["share"] is None:
+        return None
+    low, high = cohort["ci95"]
+    return {
+        **cohort,
+        "share_display": _percent(cohort["share"]),
+        "interval_display": f"{_percent(low)} to {_percent(high)}",
+    }
+
+
 def case_context() -> dict:
     summary = case_summary()
-    milestone_dates = pages.milestone_dates()
     totals = summary["totals"]
     known = totals["with_ic"] + totals["without_ic"]
     names = pages.award_body_names()
+    cohorts = summary["cohorts"]
     figures = {
         "ic_by_year": charts.ic_by_year(summary),
         "ic_by_organization": charts.ic_by_organization(
@@ -42,7 +60,7 @@ def case_context() -> dict:
         "statements": charts.statements_by_stance(summary),
     }
     titles = {
-        "ic_by_year": "Productions by year and IC status",
+        "ic_by_year": "Productions on screen each year, by IC status",
         "ic_by_organization": "Productions by network or studio and IC status",
         "award_mentions": "Award mentions of ICs by year and award body",
         "statements": "Statements about ICs by stance",
@@ -58,15 +76,7 @@ def case_context() -> dict:
                 {
                     **campaign,
                     "milestones": [
-                        charts.milestone_display(
-                            {
-                                "date_display": milestone_dates.get(
-                                    (campaign["slug"], m["title"], m["date"])
-                                ),
-                                **m,
-                            }
-                        )
-                        for m in campaign["milestones"]
+                        charts.milestone_display(m) for m in campaign["milestones"]
                     ],
                 }
                 for campaign in group["campaigns"]
@@ -82,9 +92,9 @@ def case_context() -> dict:
         "totals": totals,
         "known_ic": known,
         "ic_share": round(100 * totals["with_ic"] / known) if known else None,
-        # The evidence integrity work adds per-cohort headline figures to
-        # the summary; the page shows them when they are there.
-        "cohorts": summary.get("cohorts"),
+        "headline": headline(cohorts[0] if cohorts else None),
+        "cohorts": [headline(c) or c for c in cohorts],
+        "disputed": summary["disputed"],
         "figures": figures,
         "featured": pages.featured_quotes(),
         "kinds": records.KINDS,
@@ -212,3 +222,9 @@ def robots_txt(request):
     sitemap = request.build_absolute_uri("/sitemap.xml")
     lines = ["User-agent: *", "Disallow: /admin/", f"Sitemap: {sitemap}", ""]
     return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
+
+
+def methodology(request):
+    return render(
+        request, "tracker/methodology.html", {"last_change": last_data_change()}
+    )

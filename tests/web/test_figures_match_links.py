@@ -1,0 +1,63 @@
+"""Every count on the case page equals the number of records its link
+opens, under one definition of year; the headline names its cohort."""
+
+import re
+
+import pytest
+
+from tracker.demo import demo_data_load
+from tracker.web.views import case_context
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def demo():
+    demo_data_load()
+
+
+def _linked_counts(context):
+    for figure in context["figures"].values():
+        for row in figure["rows"]:
+            for key in ("used", "not_used", "unknown", "count"):
+                url = row.get(f"{key}_url") if key != "count" else row.get("url")
+                if url:
+                    yield row[key], url
+
+
+def test_every_linked_count_equals_the_records_its_link_opens(client, demo):
+    checked = 0
+    for count, url in _linked_counts(case_context()):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert response.json()["count"] == count, url
+        checked += 1
+    assert checked > 10
+
+
+def test_a_running_series_counts_in_every_year_it_was_on_screen(demo):
+    rows = {r["label"]: r for r in case_context()["figures"]["ic_by_year"]["rows"]}
+
+    # Bridgerton (2020, running) is on screen in 2024; BITE has no year.
+    assert rows["2024"]["used"] >= 2
+    assert rows["Undated"]["used"] == 1 and rows["Undated"]["used_url"] is None
+
+
+def test_the_headline_names_its_cohort_size_unknowns_and_interval(client, demo):
+    html = client.get("/").content.decode()
+    lead = re.search(r'figure--lead">(.*?)</li>', html, re.S).group(1)
+    text = " ".join(re.sub(r"<[^>]+>", " ", lead).split())
+
+    assert text == (
+        "100% of the BAFTA TV 2021 Mini-Series nominees with a known IC status "
+        "used an intimacy coordinator 2 of 2 known; 2 of 4 unknown; 95% "
+        "interval 34% to 100%"
+    )
+
+
+def test_the_methodology_page_says_how_and_when(client, demo):
+    page = client.get("/methodology/").content.decode()
+
+    for words in ("known", "evidence ladder", "deprecated", "Wilson", "CC BY 4.0"):
+        assert words in page
+    assert "<time datetime=" in page

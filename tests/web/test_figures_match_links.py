@@ -30,7 +30,12 @@ def test_every_linked_count_equals_the_records_its_link_opens(client, demo):
     for count, url in _linked_counts(case_context()):
         response = client.get(url)
         assert response.status_code == 200, url
-        assert response.json()["count"] == count, url
+        shown = re.search(r'data-count="(\d+)"', response.content.decode())
+        assert shown and int(shown.group(1)) == count, url
+        # The same filter in the API counts the same records.
+        path, _, query = url.partition("?")
+        api = client.get(f"/api/v1{path}" + (f"?{query}" if query else ""))
+        assert api.json()["count"] == count, url
         checked += 1
     assert checked > 10
 
@@ -38,9 +43,11 @@ def test_every_linked_count_equals_the_records_its_link_opens(client, demo):
 def test_a_running_series_counts_in_every_year_it_was_on_screen(demo):
     rows = {r["label"]: r for r in case_context()["figures"]["ic_by_year"]["rows"]}
 
-    # Bridgerton (2020, running) is on screen in 2024; BITE has no year.
+    # Bridgerton (2020, running) is on screen in 2024; BITE has no year,
+    # and the undated row opens the undated productions.
     assert rows["2024"]["used"] >= 2
-    assert rows["Undated"]["used"] == 1 and rows["Undated"]["used_url"] is None
+    assert rows["Undated"]["used"] == 1
+    assert rows["Undated"]["used_url"] == "/productions/?ic_status=used&undated=true"
 
 
 def test_the_headline_names_its_cohort_size_unknowns_and_interval(client, demo):

@@ -70,9 +70,10 @@ def test_the_case_page_states_its_headline_figures(client, evidence):
     page = text(client.get("/"))
 
     assert "The case for an award for intimacy coordination" in page
-    # Two of the three productions with a known status used an IC.
-    assert "67% of productions with a known IC status used" in page
-    assert "2 of 3" in page
+    # No cohort here, so no headline share: a share of whatever the tracker
+    # happens to hold is a self-selected sample (the demo's cohorts are
+    # tested in test_figures_match_links.py).
+    assert "% of productions" not in page
     assert "4 productions tracked 1 still unknown" in page
     assert "1 award mentions of ICs" in page
     assert "3 statements on the record" in page
@@ -187,7 +188,8 @@ def test_the_case_page_takes_a_fixed_number_of_queries(client, evidence):
     assert queries_for_page() == before
     # The approved news adds one query, and its matches a second once there
     # are articles (tests/web/test_news.py counts those).
-    assert before <= 30
+    # The cohort figures and the disputed counts take a few more.
+    assert before <= 36
 
 
 def test_the_production_page_shows_its_sources(client, db):

@@ -51,8 +51,8 @@ def build(n: int, suffix: str) -> dict:
     )
     _cite(outcome, n, suffix)
     mention = factories.AwardMentionFactory(
-        award_body=body,
-        outcome=outcome,
+        award_bodies=[body],
+        outcomes=[outcome],
         speaker=person,
         production=production,
         slug=f"award-mention-{suffix}",
@@ -88,9 +88,12 @@ def build(n: int, suffix: str) -> dict:
         factories.StatementFactory(speaker=person, production=production)
         factories.StatementFactory(about_coordinator=person)
         factories.AwardMentionFactory(
-            speaker=person, award_body=body, production=production, outcome=outcome
+            speaker=person,
+            award_bodies=[body],
+            production=production,
+            outcomes=[outcome],
         )
-        factories.AwardMentionFactory(coordinator=person, award_body=body)
+        factories.AwardMentionFactory(coordinator=person, award_bodies=[body])
         extra_outcome = factories.AwardOutcomeFactory(
             category=category, production=production
         )

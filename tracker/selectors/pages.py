@@ -52,8 +52,11 @@ PUBLIC_MODELS = (
 
 def _mentions() -> QuerySet[AwardMention]:
     return AwardMention.objects.select_related(
-        "speaker", "coordinator", "award_body", "production", "outcome"
-    ).prefetch_related(citations_prefetch())
+        "speaker", "coordinator", "production"
+    ).prefetch_related(
+        Prefetch("award_bodies", queryset=Organization.objects.order_by("name")),
+        citations_prefetch(),
+    )
 
 
 def _statements() -> QuerySet[Statement]:
@@ -149,7 +152,9 @@ def source_get_queryset() -> QuerySet[Source]:
             Statement.objects.select_related("speaker"),
             AwardCategory.objects.select_related("award_body"),
             AwardOutcome.objects.select_related("category__award_body", "production"),
-            AwardMention.objects.select_related("speaker", "coordinator", "award_body"),
+            AwardMention.objects.select_related(
+                "speaker", "coordinator"
+            ).prefetch_related("award_bodies"),
             Policy.objects.select_related("organization"),
             IndustryStatistic.objects.all(),
             CampaignMilestone.objects.select_related("campaign"),
@@ -195,12 +200,15 @@ def _citations_at(path: str) -> Prefetch:
 
 
 def award_mention_get_queryset() -> QuerySet[AwardMention]:
-    return (
-        _mentions()
-        .select_related("outcome__category__award_body", "outcome__production")
-        .prefetch_related(
-            Prefetch("outcome__people", queryset=Person.objects.order_by("name")),
-            _citations_at("outcome"),
+    return _mentions().prefetch_related(
+        Prefetch(
+            "outcomes",
+            queryset=AwardOutcome.objects.select_related(
+                "category__award_body", "production"
+            ).prefetch_related(
+                Prefetch("people", queryset=Person.objects.order_by("name")),
+                citations_prefetch(),
+            ),
         )
     )
 
@@ -246,7 +254,6 @@ def featured_quotes() -> dict:
         _mentions()
         .filter(kind=AwardMentionKind.DEDICATION)
         .exclude(quote="")
-        .select_related("outcome__category__award_body")
         .order_by(F("date").desc(nulls_last=True), "id")
         .first()
     )

@@ -8,7 +8,7 @@ from drf_spectacular.views import (
 )
 from rest_framework.routers import SimpleRouter
 
-from . import news, views
+from . import views
 
 router = SimpleRouter()
 router.register("productions", views.ProductionViewSet, basename="production")
@@ -24,7 +24,7 @@ router.register("statements", views.StatementViewSet, basename="statement")
 router.register("policies", views.PolicyViewSet, basename="policy")
 router.register("stats", views.IndustryStatisticViewSet, basename="statistic")
 router.register("campaigns", views.CampaignViewSet, basename="campaign")
-router.register("news", news.NewsArticleViewSet, basename="news")
+router.register("news", views.NewsArticleViewSet, basename="news")
 
 urlpatterns = [
     path("v1/summary/", views.SummaryView.as_view(), name="api-summary"),

@@ -8,6 +8,3 @@ urlpatterns = [
 
 # The public case page and the detail pages behind it.
 urlpatterns.append(path("", include("tracker.web.urls")))
-
-# The API's clients parse JSON, even for a URL that matches no route.
-handler404 = "tracker.api.exceptions.page_not_found"

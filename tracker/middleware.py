@@ -2,6 +2,7 @@
 requests refused before any view reads them."""
 
 import logging
+from http import HTTPStatus
 from urllib.parse import unquote_to_bytes
 
 from django.conf import settings
@@ -29,6 +30,46 @@ def problem_response(request, status: int, detail: str) -> HttpResponse:
         "error.html", {"status": status, "detail": detail}, request=None
     )
     return HttpResponse(html, status=status)
+
+
+# What an API client reads for an error Django answers itself, in place of
+# its HTML page (which under DEBUG shows the stack trace and settings).
+API_ERROR_DETAILS = {
+    404: "No such API resource.",
+    500: "Something went wrong on the tracker's side. It is logged; please "
+    "try again later.",
+}
+# The body's own headers; every other (Allow, Retry-After, Vary...) stays.
+_BODY_HEADERS = frozenset({"content-type", "content-length", "content-encoding"})
+
+
+class ApiErrorMiddleware:
+    """Under /api/ every error is JSON with a `detail`, including those
+    Django renders itself (a URL no route matches, an uncaught exception,
+    a CSRF failure) and under every settings module: DEBUG's technical
+    pages never reach an API client. It sits outermost, so it also sees
+    what other middleware answers. Django has logged the exception (with
+    its traceback) before this runs."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if (
+            response.status_code < 400
+            or not wants_json(request)
+            or response.get("Content-Type", "").startswith("application/json")
+        ):
+            return response
+        status = response.status_code
+        detail = API_ERROR_DETAILS.get(status) or f"{HTTPStatus(status).phrase}."
+        answer = problem_response(request, status, detail)
+        for header, value in response.items():
+            if header.lower() not in _BODY_HEADERS:
+                answer[header] = value
+        answer.cookies = response.cookies
+        return answer
 
 
 class DatabaseUnavailableMiddleware:

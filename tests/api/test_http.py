@@ -1,5 +1,6 @@
-"""HTTP conventions: ETags and 304, anonymous throttling with Retry-After,
-CORS for GET, JSON rendered by orjson."""
+"""HTTP conventions: ETags and 304, throttling with Retry-After (anonymous
+readers by client address, token holders by user, counters in the shared
+cache), CORS for GET, JSON rendered by orjson."""
 
 import pytest
 from drf_orjson_renderer.renderers import ORJSONRenderer
@@ -81,6 +82,60 @@ def test_token_holders_are_not_throttled_as_anonymous(token_client, three_per_mi
     client = token_client(f.StaffFactory(username="curator"))
     codes = {client.get("/api/v1/organizations/").status_code for _ in range(5)}
     assert codes == {200}
+
+
+def test_a_forwarded_header_is_ignored_without_trusted_proxies(api, three_per_minute):
+    for n in range(3):
+        api.get("/api/v1/organizations/", HTTP_X_FORWARDED_FOR=f"198.51.100.{n}")
+    forged = api.get("/api/v1/organizations/", HTTP_X_FORWARDED_FOR="198.51.100.99")
+    assert forged.status_code == 429
+
+
+def test_behind_a_trusted_proxy_the_client_is_the_address_it_saw(
+    api, settings, three_per_minute
+):
+    settings.TRACKER_TRUSTED_PROXIES = 1
+    proxy = {"REMOTE_ADDR": "10.0.0.2"}
+    for n in range(3):
+        # Whatever the client writes on the left, the proxy appended its own.
+        api.get(
+            "/api/v1/organizations/",
+            HTTP_X_FORWARDED_FOR=f"6.6.6.{n}, 198.51.100.1",
+            **proxy,
+        )
+    same_client = api.get(
+        "/api/v1/organizations/", HTTP_X_FORWARDED_FOR="198.51.100.1", **proxy
+    )
+    other_client = api.get(
+        "/api/v1/organizations/", HTTP_X_FORWARDED_FOR="198.51.100.2", **proxy
+    )
+    assert same_client.status_code == 429
+    assert other_client.status_code == 200
+
+
+def test_token_holders_have_their_own_rate(token_client, api, settings):
+    settings.TRACKER_API_ANON_RATE = "2/min"
+    settings.TRACKER_API_TOKEN_RATE = "4/min"
+    client = token_client(f.StaffFactory(username="curator"))
+
+    codes = [client.get("/api/v1/organizations/").status_code for _ in range(5)]
+
+    assert codes == [200, 200, 200, 200, 429]
+    assert 0 < int(client.get("/api/v1/organizations/")["Retry-After"]) <= 60
+    # Readers from the same address still have their own allowance.
+    assert api.get("/api/v1/organizations/").status_code == 200
+
+
+def test_throttle_counters_live_in_the_shared_cache(api, shared_cache, settings):
+    settings.TRACKER_API_ANON_RATE = "3/min"
+    for _ in range(3):
+        assert api.get("/api/v1/organizations/").status_code == 200
+
+    # What another web process sees: the counter in Redis.
+    prefix = settings.CACHES["default"]["KEY_PREFIX"]
+    (key,) = shared_cache.keys(f"{prefix}:*throttle_anon_127.0.0.1")
+    assert shared_cache.exists(key)
+    assert api.get("/api/v1/organizations/").status_code == 429
 
 
 # --- CORS and rendering ------------------------------------------------------

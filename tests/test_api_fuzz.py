@@ -157,6 +157,7 @@ def dataset(db, settings, _connection_kept):
     have rows to serialize."""
     # Throttling has its own tests; here it would only turn examples into 429s.
     settings.TRACKER_API_ANON_RATE = "100000/min"
+    settings.TRACKER_API_TOKEN_RATE = "100000/min"
     factories.one_of_each()
 
 

@@ -545,6 +545,19 @@ class NewsArticleSerializer(serializers.Serializer):
         }
 
 
+class ApiRootSerializer(serializers.Serializer):
+    """The shape of GET /api/v1/, for the schema."""
+
+    resources = serializers.DictField(
+        child=serializers.URLField(),
+        help_text="Each resource's name and the URL of its list.",
+    )
+    summary = serializers.URLField(help_text="The case in figures.")
+    schema = serializers.URLField(help_text="The OpenAPI 3 schema.")
+    docs = serializers.URLField(help_text="Interactive documentation (Swagger UI).")
+    redoc = serializers.URLField(help_text="The same documentation in ReDoc.")
+
+
 # --- The summary's shape, for the OpenAPI schema only (the data comes
 # ready-made from tracker.selectors.summary) -------------------------------
 

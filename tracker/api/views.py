@@ -6,12 +6,17 @@ operations from the model's names and the viewset's docstring."""
 
 import hashlib
 
+from csp.constants import NONCE
+from csp.decorators import csp_update
 from django.core.cache import cache
 from django.http import StreamingHttpResponse
+from django.urls import reverse
 from django.utils.cache import get_conditional_response
+from django.utils.decorators import method_decorator
 from django.utils.http import quote_etag
 from drf_orjson_renderer.renderers import ORJSONRenderer
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.views import SpectacularRedocView, SpectacularSwaggerSplitView
 from rest_framework import status, viewsets
 from rest_framework.authentication import SessionAuthentication
 from rest_framework.exceptions import ValidationError
@@ -423,3 +428,73 @@ class SummaryView(ConditionalMixin, APIView):
     )
     def get(self, request):
         return Response(summary_data())
+
+
+# --- The front door ------------------------------------------------------------
+
+
+class ApiRootView(APIView):
+    """Every resource of the API, with where to read it and its
+    documentation."""
+
+    renderer_classes = (ORJSONRenderer,)
+    # The resources, in the order the router registers them (urls.py).
+    resources: tuple[tuple[str, str], ...] = ()
+
+    @extend_schema(
+        summary="Every resource, by name",
+        responses={200: serializers.ApiRootSerializer},
+        tags=["api"],
+    )
+    def get(self, request):
+        absolute = request.build_absolute_uri
+        return Response(
+            {
+                "resources": {
+                    name: absolute(reverse(f"{basename}-list"))
+                    for name, basename in self.resources
+                },
+                "summary": absolute(reverse("api-summary")),
+                "schema": absolute(reverse("api-schema")),
+                "docs": absolute(reverse("api-docs")),
+                "redoc": absolute(reverse("api-redoc")),
+            }
+        )
+
+
+# What the documentation pages need beyond the site-wide policy, added to
+# these two responses only (the policy of every other page is unchanged):
+# Swagger UI's and ReDoc's stylesheets draw their icons as data: images.
+DOCS_IMAGES = {"img-src": ["data:"]}
+# ReDoc (the pinned drf-spectacular-sidecar build) inserts two <style>
+# elements when its bundle loads, before it can be given a nonce: allowed
+# by their hashes (the empty one and perfect-scrollbar's; a new sidecar
+# build that changes them fails tests/browser/test_api_docs.py). Later
+# styles carry this response's nonce. Its search index runs in a worker
+# made from a blob: URL. (Its sidebar's logo from Redocly's CDN is replaced
+# in static/api/redoc-init.js rather than allowed.)
+REDOC_STYLE_HASHES = [
+    "'sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU='",
+    "'sha256-QMIg+bpjm3JdElJ388KYke01izlUW0UoNOeKjpMxdgc='",
+]
+REDOC_POLICY = {
+    "style-src": [NONCE, *REDOC_STYLE_HASHES],
+    "img-src": ["data:"],
+    "worker-src": ["'self'", "blob:"],
+}
+
+
+@method_decorator(csp_update(DOCS_IMAGES), name="dispatch")
+class SwaggerView(SpectacularSwaggerSplitView):
+    """Swagger UI under the site's CSP: its init code is served apart (the
+    split view's ?script) and its page has no inline style."""
+
+    template_name = "api/swagger_ui.html"
+
+
+@method_decorator(csp_update(REDOC_POLICY), name="dispatch")
+class RedocView(SpectacularRedocView):
+    """ReDoc under the site's CSP: the init code is a static file, and the
+    styles ReDoc injects carry a nonce that this page alone allows."""
+
+    template_name = "api/redoc.html"

@@ -38,7 +38,7 @@ def admin_client(client, superuser):
     return client
 
 
-def _test_redis_url() -> str:
+def redis_url_for_tests() -> str:
     # CI points CELERY_BROKER_URL at its Redis: use that server.
     broker = os.environ.get("CELERY_BROKER_URL", "")
     return os.environ.get("TRACKER_TEST_REDIS_URL") or (
@@ -55,7 +55,7 @@ def shared_cache(settings):
 
     import redis
 
-    url = _test_redis_url()
+    url = redis_url_for_tests()
     client = redis.Redis.from_url(url, socket_connect_timeout=2)
     try:
         client.ping()

@@ -14,6 +14,8 @@ from django.core.exceptions import PermissionDenied, SuspiciousOperation
 from django.test import Client, override_settings
 from django.urls import path
 
+from tests.conftest import redis_url_for_tests
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -202,6 +204,9 @@ def requests_under(settings_module: str) -> tuple[dict, str]:
         DJANGO_SETTINGS_MODULE=settings_module,
         SECRET_KEY="x" * 64,  # pragma: allowlist secret
         ALLOWED_HOSTS="testserver",
+        # Production refuses a per-process cache; these requests need none
+        # to be reachable.
+        CACHE_URL=redis_url_for_tests(),
         DATABASE_URL=os.environ.get(
             "DATABASE_URL", f"sqlite:///{ROOT}/var/api-errors.sqlite3"
         ),

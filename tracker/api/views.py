@@ -8,7 +8,6 @@ import hashlib
 
 from csp.constants import NONCE
 from csp.decorators import csp_update
-from django.core.cache import cache
 from django.http import StreamingHttpResponse
 from django.urls import reverse
 from django.utils.cache import get_conditional_response
@@ -23,7 +22,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from tracker.caching import data_version
+from tracker.caching import SUMMARY
 from tracker.choices import ReviewStatus
 from tracker.models import NewsArticle
 from tracker.selectors import records
@@ -395,20 +394,10 @@ class NewsArticleViewSet(RecordViewSet):
         return news_article_list(review_status=review_status_requested(self.request))
 
 
-# --- The summary is cached whole, keyed on the data version
-# (tracker.caching), so any write to tracker data recomputes it.
-
-SUMMARY_KEY = "tracker:api:summary:{version}"
-SUMMARY_TTL = 60 * 5
-
-
 def summary_data() -> dict:
-    key = SUMMARY_KEY.format(version=data_version())
-    data = cache.get(key)
-    if data is None:
-        data = case_summary()
-        cache.set(key, data, timeout=SUMMARY_TTL)
-    return data
+    """The summary, cached whole under the data version (tracker.caching),
+    so any write to tracker data recomputes it."""
+    return SUMMARY.get_or_compute(case_summary)
 
 
 class SummaryView(ConditionalMixin, APIView):

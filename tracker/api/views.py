@@ -1,18 +1,14 @@
 """Views of the public API. Each viewset names its queryset (a selector,
 already joined and prefetched), its read and write serializers and its
-FilterSet; the shared behaviour (writes through services, CSV streaming,
-ETags) lives in RecordViewSet, and `record_schema` documents the
+FilterSet; the shared behaviour (writes through services, CSV streaming)
+lives in RecordViewSet, and `record_schema` documents the
 operations from the model's names and the viewset's docstring."""
-
-import hashlib
 
 from csp.constants import NONCE
 from csp.decorators import csp_update
 from django.http import StreamingHttpResponse
 from django.urls import reverse
-from django.utils.cache import get_conditional_response
 from django.utils.decorators import method_decorator
-from django.utils.http import quote_etag
 from drf_orjson_renderer.renderers import ORJSONRenderer
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from drf_spectacular.views import SpectacularRedocView, SpectacularSwaggerSplitView
@@ -38,35 +34,20 @@ from .renderers import csv_rows
 CSV_CHUNK = 500
 
 
-class ConditionalMixin:
-    """Strong ETags over the rendered body and 304 on If-None-Match; JSON
-    errors even when CSV was asked for."""
+class JsonErrorsMixin:
+    """Errors as JSON even when CSV was asked for. (ETags and 304s for
+    anonymous reads come from tracker.middleware.PublicCacheMiddleware,
+    from the data version, without rendering.)"""
 
     def finalize_response(self, request, response, *args, **kwargs):
         accepted = getattr(request, "accepted_renderer", None)
         if response.status_code >= 400 and getattr(accepted, "format", "") == "csv":
             request.accepted_renderer = ORJSONRenderer()
             request.accepted_media_type = ORJSONRenderer.media_type
-        response = super().finalize_response(request, response, *args, **kwargs)
-        if request.method in ("GET", "HEAD") and hasattr(
-            response, "add_post_render_callback"
-        ):
-            response.add_post_render_callback(
-                lambda rendered: _conditional(request, rendered)
-            )
-        return response
+        return super().finalize_response(request, response, *args, **kwargs)
 
 
-def _conditional(request, response):
-    if not 200 <= response.status_code < 300:
-        return None
-    etag = quote_etag(hashlib.sha256(response.content).hexdigest()[:32])
-    response["ETag"] = etag
-    conditional = get_conditional_response(request, etag=etag, response=response)
-    return conditional if conditional is not response else None
-
-
-class RecordViewSet(ConditionalMixin, viewsets.ModelViewSet):
+class RecordViewSet(JsonErrorsMixin, viewsets.ModelViewSet):
     lookup_field = "slug"
     # Django's slug alphabet: the schema states it, and anything else is a
     # 404 from the router instead of a query.
@@ -400,7 +381,7 @@ def summary_data() -> dict:
     return SUMMARY.get_or_compute(case_summary)
 
 
-class SummaryView(ConditionalMixin, APIView):
+class SummaryView(APIView):
     """The figures the campaign quotes, computed over the whole tracker."""
 
     # Nested figures have no sensible spreadsheet shape: JSON only.

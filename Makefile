@@ -69,7 +69,7 @@ bench-smoke: $(DEV_DEPS) | var
 # created if missing), 64 locust clients for 30 s; fails on any error and
 # records its figures in docs/reliability.md.
 load: $(DEV_DEPS) | var
-	$(PY) -m load.run --markdown docs/reliability.md $(LOAD_ARGS)
+	$(PY) -m load.run --markdown docs/reliability.md --markdown docs/performance.md $(LOAD_ARGS)
 
 lint: $(DEV_DEPS)
 	$(BIN)/ruff check .

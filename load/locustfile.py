@@ -1,10 +1,16 @@
-"""What a scraper or a researcher asks the public API for: lists with
-filters, details, search, the summary and CSV exports.
+"""The load mixes `make load` runs one after the other against the same
+server:
+
+- `PublicReader`: what a scraper or a researcher asks the public API for:
+  lists with filters, details, search, the summary and CSV exports;
+- `PageReader`: what a visitor reads: the case page and record pages;
+- `TrivialView`: `/healthz`, the fastest answer the same server gives, the
+  limit the two mixes are measured against.
 
 The generated dataset is addressed by its deterministic slugs
 (production-N, person-N, network-N); `load/run.py` passes their counts in
 the environment. Run alone against any server with
-`locust -f load/locustfile.py --host http://127.0.0.1:8000`.
+`locust -f load/locustfile.py PublicReader --host http://127.0.0.1:8000`.
 """
 
 import os
@@ -100,3 +106,40 @@ class PublicReader(FastHttpUser):
             "/api/v1/organizations/?format=csv&kind=network",
             name="/api/v1/organizations/?format=csv",
         )
+
+
+class PageReader(FastHttpUser):
+    """A visitor reading the site's HTML pages (no static files: those are
+    whitenoise's, not the app's)."""
+
+    wait_time = constant(0)
+
+    def on_start(self):
+        self.rng = random.Random(id(self) % 10_000)  # noqa: S311
+
+    @task(4)
+    def case_page(self):
+        self.client.get("/")
+
+    @task(6)
+    def production_page(self):
+        self.client.get(
+            f"/productions/production-{self.rng.randrange(PRODUCTIONS)}/",
+            name="/productions/[slug]/",
+        )
+
+    @task(3)
+    def person_page(self):
+        self.client.get(
+            f"/people/person-{self.rng.randrange(PEOPLE)}/", name="/people/[slug]/"
+        )
+
+
+class TrivialView(FastHttpUser):
+    """The limit: a view that does nothing, through the same middleware."""
+
+    wait_time = constant(0)
+
+    @task
+    def healthz(self):
+        self.client.get("/healthz")

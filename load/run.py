@@ -40,7 +40,14 @@ TABLE_END = "<!-- load:result:end -->"
 def _parse(argv):
     parser = argparse.ArgumentParser(prog="python -m load.run", description=__doc__)
     parser.add_argument("--clients", type=int, default=64)
-    parser.add_argument("--duration", default="30s", help="locust's --run-time")
+    parser.add_argument(
+        "--duration", default="30s", help="locust's --run-time, per mix"
+    )
+    parser.add_argument(
+        "--warmup",
+        default="10s",
+        help="an unmeasured run of each mix first (0s for none)",
+    )
     parser.add_argument(
         "--productions",
         type=int,
@@ -54,7 +61,10 @@ def _parse(argv):
         help="gunicorn workers (default: 2 per core + 1, gunicorn's advice)",
     )
     parser.add_argument(
-        "--markdown", default="", help="a Markdown file whose result to replace"
+        "--markdown",
+        action="append",
+        default=[],
+        help="a Markdown file whose result block to replace (repeatable)",
     )
     return parser.parse_args(argv)
 
@@ -178,22 +188,76 @@ def _aggregate(stats_csv: Path) -> dict:
     sys.exit(f"No aggregated row in {stats_csv}.")
 
 
+# The mixes, in the order they run: (locust user class, label).
+MIXES = (
+    ("PublicReader", "API mix"),
+    ("TrivialView", "trivial view (/healthz)"),
+    ("PageReader", "HTML pages mix"),
+)
+LIMIT = "TrivialView"
+# The goals of issue 18: each mix at least half the trivial view's
+# throughput, and a tail no longer than three medians.
+RATIO_GOAL = 0.5
+TAIL_GOAL = 3.0
+
+
+def _table(result: dict) -> str:
+    rows = [
+        "| mix | requests/s | ratio to /healthz | p50 | p99 | p99 / p50 "
+        "| requests | errors |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for name, label in MIXES:
+        mix = result["mixes"][name]
+        rows.append(
+            f"| {label} | {mix['requests_per_s']:.1f} | {mix['ratio']:.2f} "
+            f"| {mix['p50_ms']:.0f} ms | {mix['p99_ms']:.0f} ms "
+            f"| {mix['tail']:.1f} | {mix['requests']} | {mix['errors']} |"
+        )
+    return (
+        "\n".join(rows) + f"\n\n{result['when']}: {result['clients']} clients, "
+        f"{result['duration']} per mix after a {result['warmup']} warm-up, "
+        f"{result['data']['productions']} productions. {result['machine']}\n"
+    )
+
+
 def _markdown_update(path: Path, result: dict) -> None:
     text = path.read_text()
     if TABLE_START not in text or TABLE_END not in text:
         sys.exit(f"{path} has no {TABLE_START} ... {TABLE_END} block.")
     head, rest = text.split(TABLE_START, 1)
     _, tail = rest.split(TABLE_END, 1)
-    block = (
-        "| when | clients | duration | data | requests/s | p50 | p99 | requests "
-        "| errors |\n|---|---|---|---|---|---|---|---|---|\n"
-        f"| {result['when']} | {result['clients']} | {result['duration']} "
-        f"| {result['data']['productions']} productions "
-        f"| {result['requests_per_s']:.1f} | {result['p50_ms']:.0f} ms "
-        f"| {result['p99_ms']:.0f} ms | {result['requests']} | {result['errors']} |\n"
-        f"\n{result['machine']}\n"
-    )
-    path.write_text(f"{head}{TABLE_START}\n{block}{TABLE_END}{tail}")
+    path.write_text(f"{head}{TABLE_START}\n{_table(result)}{TABLE_END}{tail}")
+
+
+def _locust(
+    user_class: str, run_time: str, args, base: str, env: dict, prefix: Path
+) -> int:
+    return subprocess.run(  # noqa: S603
+        [
+            str(BIN / "locust"),
+            "-f",
+            str(ROOT / "load" / "locustfile.py"),
+            user_class,
+            "--headless",
+            "--users",
+            str(args.clients),
+            "--spawn-rate",
+            str(args.clients),
+            "--run-time",
+            run_time,
+            "--host",
+            base,
+            "--csv",
+            str(prefix),
+            "--only-summary",
+            "--loglevel",
+            "WARNING",
+        ],
+        cwd=ROOT,
+        env=env,
+        check=False,
+    ).returncode
 
 
 def main(argv=None) -> int:
@@ -236,36 +300,30 @@ def main(argv=None) -> int:
             f"gunicorn ({args.workers} workers, production settings) on {base}; "
             f"{args.clients} clients for {args.duration}..."
         )
-        prefix = OUT / "locust"
-        locust = subprocess.run(  # noqa: S603
-            [
-                str(BIN / "locust"),
-                "-f",
-                str(ROOT / "load" / "locustfile.py"),
-                "--headless",
-                "--users",
-                str(args.clients),
-                "--spawn-rate",
-                str(args.clients),
-                "--run-time",
-                args.duration,
-                "--host",
-                base,
-                "--csv",
-                str(prefix),
-                "--only-summary",
-                "--loglevel",
-                "WARNING",
-            ],
-            cwd=ROOT,
-            env={
-                **env,
-                "TRACKER_LOAD_PRODUCTIONS": str(data["productions"]),
-                "TRACKER_LOAD_PEOPLE": str(data["people"]),
-                "TRACKER_LOAD_NETWORKS": str(data["networks"]),
-            },
-            check=False,
-        )
+        locust_env = {
+            **env,
+            "TRACKER_LOAD_PRODUCTIONS": str(data["productions"]),
+            "TRACKER_LOAD_PEOPLE": str(data["people"]),
+            "TRACKER_LOAD_NETWORKS": str(data["networks"]),
+        }
+        mixes, failed = {}, []
+        for name, label in MIXES:
+            prefix = OUT / f"locust-{name}"
+            if args.warmup not in ("0", "0s"):
+                _locust(name, args.warmup, args, base, locust_env, OUT / "warmup")
+            code = _locust(name, args.duration, args, base, locust_env, prefix)
+            mixes[name] = _aggregate(Path(f"{prefix}_stats.csv"))
+            if code or mixes[name]["errors"]:
+                failed.append(
+                    f"{label}: {mixes[name]['errors']} errors, locust "
+                    f"exit {code}, see {prefix}_failures.csv"
+                )
+            print(
+                f"{label}: {mixes[name]['requests_per_s']:.1f} requests/s, "
+                f"p50 {mixes[name]['p50_ms']:.0f} ms, "
+                f"p99 {mixes[name]['p99_ms']:.0f} ms, "
+                f"{mixes[name]['errors']} errors"
+            )
         if server.poll() is not None:
             sys.exit(f"gunicorn died during the run (exit {server.returncode}).")
     except KeyboardInterrupt:
@@ -274,29 +332,41 @@ def main(argv=None) -> int:
     finally:
         _stop(server)
 
-    result = _aggregate(Path(f"{prefix}_stats.csv")) | {
+    limit = mixes[LIMIT]["requests_per_s"]
+    for mix in mixes.values():
+        mix["ratio"] = mix["requests_per_s"] / limit if limit else 0.0
+        mix["tail"] = mix["p99_ms"] / mix["p50_ms"] if mix["p50_ms"] else 0.0
+    result = {
         "when": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "clients": args.clients,
         "duration": args.duration,
+        "warmup": args.warmup,
         "workers": args.workers,
         "data": data,
+        "mixes": mixes,
         "machine": (
             f"{os.cpu_count()} CPU cores, gunicorn {args.workers} sync workers, "
-            f"PostgreSQL, commit {_commit()}"
+            f"PostgreSQL, Redis cache, commit {_commit()}"
         ),
     }
     (OUT / "result.json").write_text(json.dumps(result, indent=2))
-    print(
-        f"\n{result['requests_per_s']:.1f} requests/s, p50 {result['p50_ms']:.0f} ms, "
-        f"p99 {result['p99_ms']:.0f} ms, {result['errors']} errors "
-        f"({result['requests']} requests, {args.clients} clients, {args.duration})"
-    )
-    if args.markdown:
-        _markdown_update(ROOT / args.markdown, result)
-    if result["errors"] or locust.returncode:
+    print()
+    for name, label in MIXES:
+        mix = mixes[name]
+        goals = ""
+        if name != LIMIT:
+            ratio_ok = "meets" if mix["ratio"] >= RATIO_GOAL else "MISSES"
+            tail_ok = "meets" if mix["tail"] <= TAIL_GOAL else "MISSES"
+            goals = (
+                f"; ratio {mix['ratio']:.2f} ({ratio_ok} >= {RATIO_GOAL}), "
+                f"p99/p50 {mix['tail']:.1f} ({tail_ok} <= {TAIL_GOAL:.0f})"
+            )
+        print(f"{label}: {mix['requests_per_s']:.1f} requests/s{goals}")
+    for markdown in args.markdown:
+        _markdown_update(ROOT / markdown, result)
+    if failed:
         print(
-            f"FAILED: {result['errors']} errors (locust exit {locust.returncode}); "
-            f"see {prefix}_failures.csv and {OUT / 'gunicorn.log'}.",
+            "FAILED: " + "; ".join(failed) + f"; see {OUT / 'gunicorn.log'}.",
             file=sys.stderr,
         )
         return 1

@@ -36,3 +36,43 @@ def superuser(db):
 def admin_client(client, superuser):
     client.force_login(superuser)
     return client
+
+
+def redis_url_for_tests() -> str:
+    # CI points CELERY_BROKER_URL at its Redis: use that server.
+    broker = os.environ.get("CELERY_BROKER_URL", "")
+    return os.environ.get("TRACKER_TEST_REDIS_URL") or (
+        broker if broker.startswith("redis://") else "redis://127.0.0.1:6379/2"
+    )
+
+
+@pytest.fixture
+def shared_cache(settings):
+    """The default cache on Redis, as production shares it between
+    processes, under a key prefix of this test's own; yields a raw client
+    to look at what is stored, as another process would."""
+    import uuid
+
+    import redis
+
+    url = redis_url_for_tests()
+    client = redis.Redis.from_url(url, socket_connect_timeout=2)
+    try:
+        client.ping()
+    except redis.exceptions.ConnectionError as exc:
+        message = f"Redis is not reachable at {url}: {exc}"
+        if services_required():
+            pytest.fail(message)
+        pytest.skip(message)
+    prefix = f"test-{uuid.uuid4().hex[:12]}"
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": url,
+            "KEY_PREFIX": prefix,
+        }
+    }
+    yield client
+    keys = list(client.scan_iter(f"{prefix}:*"))
+    if keys:
+        client.delete(*keys)

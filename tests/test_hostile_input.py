@@ -54,6 +54,7 @@ SCRIPT = '<script>alert("owned")</script>'
 def _no_throttle(settings):
     # Hundreds of requests from one address: throttling has its own tests.
     settings.TRACKER_API_ANON_RATE = "100000/min"
+    settings.TRACKER_API_TOKEN_RATE = "100000/min"
 
 
 @pytest.fixture

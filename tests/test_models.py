@@ -1,12 +1,15 @@
 """Constraints of the domain model: citations, years, slugs, values."""
 
 import pytest
+from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import CheckConstraint, UniqueConstraint
 
 from tests import factories
 from tracker import choices
 from tracker.models import CLAIM_MODELS, Citation, Production
+from tracker.models.base import FieldNamedConstraintsMixin
 from tracker.models.sources import CITATION_REQUIRED_MESSAGE
 
 pytestmark = pytest.mark.django_db
@@ -101,20 +104,20 @@ def test_a_source_cited_by_a_claim_cannot_be_deleted():
 
 
 @pytest.mark.parametrize(
-    "fields",
+    ("fields", "named"),
     [
-        {"start_year": 1700},
-        {"start_year": 2500},
-        {"start_year": 2020, "end_year": 2019},
+        ({"start_year": 1700}, "start_year"),
+        ({"start_year": 2500}, "start_year"),
+        ({"start_year": 2020, "end_year": 2019}, "end_year"),
     ],
 )
-def test_implausible_years_are_refused_by_validation(fields):
+def test_implausible_years_are_refused_by_validation_naming_the_field(fields, named):
     production = factories.ProductionFactory.build(**fields)
 
     with pytest.raises(ValidationError) as excinfo:
         production.full_clean()
 
-    assert {"start_year", "end_year", "__all__"} & set(excinfo.value.message_dict)
+    assert list(excinfo.value.message_dict) == [named]
 
 
 @pytest.mark.parametrize(
@@ -216,3 +219,44 @@ def test_evidence_strength_grades_the_ic_claim():
     assert credit.ic_evidence_strength == choices.EvidenceStrength.STRONG
     assert inferred.ic_evidence_strength == choices.EvidenceStrength.WEAK
     assert unknown.ic_evidence_strength == choices.EvidenceStrength.NONE
+
+
+def _constrained(model):
+    for constraint in model._meta.constraints:
+        if isinstance(constraint, CheckConstraint) or (
+            isinstance(constraint, UniqueConstraint) and len(constraint.fields) > 1
+        ):
+            yield constraint
+
+
+CONSTRAINTS = [
+    (model, constraint)
+    for model in apps.get_app_config("tracker").get_models()
+    for constraint in _constrained(model)
+]
+
+
+@pytest.mark.parametrize(
+    ("model", "constraint"),
+    CONSTRAINTS,
+    ids=[constraint.name for _, constraint in CONSTRAINTS],
+)
+def test_every_constraint_names_a_field_in_words(model, constraint):
+    assert issubclass(model, FieldNamedConstraintsMixin)
+    field, message = model.constraint_errors[constraint.name]
+    assert model._meta.get_field(field)
+    assert message.endswith(".")
+    assert constraint.name not in message
+
+
+def test_a_broken_constraint_is_reported_against_its_field_in_words():
+    production = factories.ProductionFactory.build(
+        ic_status=choices.ICStatus.USED, ic_evidence=""
+    )
+
+    with pytest.raises(ValidationError) as excinfo:
+        production.full_clean()
+
+    assert excinfo.value.message_dict == {
+        "ic_evidence": ["Say how strong the evidence for the IC status is."]
+    }

@@ -14,6 +14,8 @@ from django.core.exceptions import PermissionDenied, SuspiciousOperation
 from django.test import Client, override_settings
 from django.urls import path
 
+from tests.conftest import redis_url_for_tests
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -171,3 +173,79 @@ def test_a_plus_or_percent_encoded_unicode_passes_the_guard(anonymous):
     response = anonymous.get("/nowhere/?q=Ita+O%E2%80%99Brien")
 
     assert response.status_code == 404
+
+
+# --- API errors under every settings module ------------------------------------
+
+API_ERRORS_SCRIPT = """
+import json
+from django.test import Client
+from django.test.utils import override_settings
+
+client = Client(raise_request_exception=False)
+answers = {}
+with override_settings(ROOT_URLCONF="tests.outage_urls"):
+    for url in ("/api/crash/", "/api/nowhere/", "/api/v1/productions/a/b/c/",
+                "/crash/"):
+        # secure: production settings redirect plain HTTP to HTTPS.
+        response = client.get(url, secure=True)
+        answers[url] = {
+            "status": response.status_code,
+            "type": response["Content-Type"],
+            "body": response.content.decode(),
+        }
+print("ANSWERS " + json.dumps(answers))
+"""
+
+
+def requests_under(settings_module: str) -> tuple[dict, str]:
+    environment = dict(
+        os.environ,
+        DJANGO_SETTINGS_MODULE=settings_module,
+        SECRET_KEY="x" * 64,  # pragma: allowlist secret
+        ALLOWED_HOSTS="testserver",
+        # Production refuses a per-process cache; these requests need none
+        # to be reachable.
+        CACHE_URL=redis_url_for_tests(),
+        DATABASE_URL=os.environ.get(
+            "DATABASE_URL", f"sqlite:///{ROOT}/var/api-errors.sqlite3"
+        ),
+    )
+    environment.pop("DEBUG", None)
+    result = subprocess.run(  # noqa: S603 - fixed argv, our own manage.py
+        [sys.executable, "manage.py", "shell", "--no-imports", "-c", API_ERRORS_SCRIPT],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    line = next(x for x in result.stdout.splitlines() if x.startswith("ANSWERS "))
+    return json.loads(line.removeprefix("ANSWERS ")), result.stderr
+
+
+@pytest.mark.parametrize(
+    "settings_module",
+    ["config.settings.dev", "config.settings.test", "config.settings.production"],
+)
+def test_api_errors_are_json_without_a_trace_under_every_settings(settings_module):
+    answers, log = requests_under(settings_module)
+
+    crash = answers["/api/crash/"]
+    assert crash["status"] == 500
+    assert crash["type"] == "application/json"
+    assert json.loads(crash["body"]) == {
+        "detail": "Something went wrong on the tracker's side. It is logged; "
+        "please try again later."
+    }
+    for url in ("/api/nowhere/", "/api/v1/productions/a/b/c/"):
+        assert answers[url]["status"] == 404, url
+        assert answers[url]["type"] == "application/json", url
+        assert json.loads(answers[url]["body"]) == {"detail": "No such API resource."}
+    # Outside the API, a 500 is the site's plain page (DEBUG's under dev).
+    assert answers["/crash/"]["status"] == 500
+    assert answers["/crash/"]["type"].startswith("text/html")
+    # Operators still get the traceback, in the log.
+    assert "RuntimeError: secret internals" in log
+    assert "Traceback" in log

@@ -2,6 +2,7 @@
 scans every file git would commit; a deliberate fake is marked where it
 stands with `# pragma: allowlist secret`."""
 
+import ast
 import subprocess
 import sys
 from pathlib import Path
@@ -49,3 +50,32 @@ def test_the_scan_finds_a_planted_cloud_key(tmp_path):
 
     assert result.returncode != 0
     assert "AWS Access Key" in result.stdout
+
+
+def class_factories(root: Path) -> list[str]:
+    """Every `type(name, bases, attrs)` call under root: a class built at
+    run time, which grep for `class Name` cannot find."""
+    found = []
+    for path in sorted(root.rglob("*.py")):
+        tree = ast.parse(path.read_text(), filename=str(path))
+        for node in ast.walk(tree):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Name)
+                and node.func.id == "type"
+                and len(node.args) == 3
+            ):
+                found.append(f"{path.relative_to(root.parent)}:{node.lineno}")
+    return found
+
+
+def test_every_class_is_written_out_in_the_source():
+    assert class_factories(ROOT / "tracker") == []
+
+
+def test_the_class_factory_check_finds_a_planted_one(tmp_path):
+    package = tmp_path / "tracker"
+    package.mkdir()
+    (package / "views.py").write_text('View = type("View", (object,), {})\n')
+
+    assert class_factories(package) == ["tracker/views.py:1"]

@@ -8,6 +8,7 @@ data version they share.
 | `LAST_CHANGED` | `tracker:site:last-changed:<version>` | 15 min |
 | `SUMMARY` | `tracker:api:summary:<version>` | 5 min |
 | `LIST_COUNT` | `tracker:count:<version>:<sha256 of the query>` | 1 min |
+| `RESPONSE` | `tracker:response:<version>:<sha256 of URL and Accept>` | 5 min |
 
 The API throttle's counters are DRF's own (`throttle_<scope>_<client>`,
 each living as long as its rate's period, see tracker/api/throttling.py).
@@ -39,9 +40,10 @@ class CacheEntry:
     prefix: str
     ttl: int
 
-    def key(self, *parts: str) -> str:
-        """This entry's key under the current data version."""
-        return ":".join((self.prefix, data_version(), *parts))
+    def key(self, *parts: str, version: str | None = None) -> str:
+        """This entry's key under the current data version (or `version`,
+        when the caller has read it already)."""
+        return ":".join((self.prefix, version or data_version(), *parts))
 
     def get_or_compute(self, compute: Callable[[], Any], *parts: str) -> Any:
         key = self.key(*parts)
@@ -61,6 +63,8 @@ SUMMARY = CacheEntry("tracker:api:summary", ttl=60 * 5)
 # COUNT(*) of a filtered list reads the whole table; short, since bulk
 # writes that send no signal are covered only by the TTL.
 LIST_COUNT = CacheEntry("tracker:count", ttl=60)
+# Whole responses to anonymous GETs (tracker.middleware.PublicCacheMiddleware).
+RESPONSE = CacheEntry("tracker:response", ttl=60 * 5)
 
 
 def data_version() -> str:

@@ -1,13 +1,20 @@
 """Request guards: what a visitor sees when the database is gone, and the
 requests refused before any view reads them."""
 
+import hashlib
 import logging
+from http import HTTPStatus
 from urllib.parse import unquote_to_bytes
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import InterfaceError, OperationalError
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpResponse, HttpResponseNotModified, JsonResponse
 from django.template.loader import render_to_string
+from django.utils.cache import patch_cache_control
+from django.utils.http import parse_etags, quote_etag
+
+from tracker.caching import RESPONSE, data_version
 
 logger = logging.getLogger(__name__)
 
@@ -29,6 +36,46 @@ def problem_response(request, status: int, detail: str) -> HttpResponse:
         "error.html", {"status": status, "detail": detail}, request=None
     )
     return HttpResponse(html, status=status)
+
+
+# What an API client reads for an error Django answers itself, in place of
+# its HTML page (which under DEBUG shows the stack trace and settings).
+API_ERROR_DETAILS = {
+    404: "No such API resource.",
+    500: "Something went wrong on the tracker's side. It is logged; please "
+    "try again later.",
+}
+# The body's own headers; every other (Allow, Retry-After, Vary...) stays.
+_BODY_HEADERS = frozenset({"content-type", "content-length", "content-encoding"})
+
+
+class ApiErrorMiddleware:
+    """Under /api/ every error is JSON with a `detail`, including those
+    Django renders itself (a URL no route matches, an uncaught exception,
+    a CSRF failure) and under every settings module: DEBUG's technical
+    pages never reach an API client. It sits outermost, so it also sees
+    what other middleware answers. Django has logged the exception (with
+    its traceback) before this runs."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if (
+            response.status_code < 400
+            or not wants_json(request)
+            or response.get("Content-Type", "").startswith("application/json")
+        ):
+            return response
+        status = response.status_code
+        detail = API_ERROR_DETAILS.get(status) or f"{HTTPStatus(status).phrase}."
+        answer = problem_response(request, status, detail)
+        for header, value in response.items():
+            if header.lower() not in _BODY_HEADERS:
+                answer[header] = value
+        answer.cookies = response.cookies
+        return answer
 
 
 class DatabaseUnavailableMiddleware:
@@ -93,3 +140,99 @@ class HostileRequestMiddleware:
                 request, 400, "The query string contains a NUL character."
             )
         return None
+
+
+# A CDN (or the browser) may keep a public answer a minute, and serve it
+# five more while it fetches a fresh one.
+PUBLIC_CACHE_CONTROL = "public, max-age=60, stale-while-revalidate=300"
+
+
+class PublicCacheMiddleware:
+    """Whole responses to anonymous GETs, in the shared cache: API lists,
+    details and the summary, HTML pages and feeds, and whatever page is
+    added later, with no decorator to remember.
+
+    The key is the URL, the data version (tracker.caching: any write
+    changes it, in the cache every process shares, so the next GET anywhere
+    sees the new data) and the Accept header the format is negotiated from.
+    The ETag is derived from the same three, so an If-None-Match is answered
+    304 before any view runs or any cache entry is read.
+
+    A request with credentials (an Authorization header or a session
+    cookie: staff and token holders) bypasses it, and its answer is marked
+    private. Only a plain 200 is kept: not one that sets a cookie (the
+    admin's login form sets the CSRF cookie), streams (CSV exports), carries
+    a CSP nonce (the ReDoc page) or already says how to cache it (health
+    checks say never)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method != "GET":
+            return self.get_response(request)
+        if self.has_credentials(request):
+            response = self.get_response(request)
+            if not response.has_header("Cache-Control"):
+                patch_cache_control(response, private=True)
+            return response
+        version = data_version()
+        variant = self.variant(request)
+        etag = quote_etag(_digest("etag", version, variant))
+        if etag in parse_etags(request.META.get("HTTP_IF_NONE_MATCH", "")):
+            not_modified = HttpResponseNotModified()
+            not_modified["ETag"] = etag
+            not_modified["Cache-Control"] = PUBLIC_CACHE_CONTROL
+            return not_modified
+        key = RESPONSE.key(_digest("response", variant), version=version)
+        stored = cache.get(key)
+        if stored is not None:
+            return self.rebuilt(stored)
+        response = self.get_response(request)
+        if self.keepable(response):
+            response["ETag"] = etag
+            response["Cache-Control"] = PUBLIC_CACHE_CONTROL
+            cache.set(key, self.stored(response), RESPONSE.ttl)
+        return response
+
+    @staticmethod
+    def has_credentials(request) -> bool:
+        return "HTTP_AUTHORIZATION" in request.META or (
+            settings.SESSION_COOKIE_NAME in request.COOKIES
+        )
+
+    @staticmethod
+    def variant(request) -> str:
+        return "\n".join(
+            (
+                request.get_host(),
+                request.get_full_path(),
+                request.META.get("HTTP_ACCEPT", "").replace(" ", "").lower(),
+            )
+        )
+
+    @staticmethod
+    def keepable(response) -> bool:
+        return (
+            response.status_code == 200
+            and not response.streaming
+            and not response.cookies
+            and not response.has_header("Cache-Control")
+            and "'nonce-" not in response.get("Content-Security-Policy", "")
+        )
+
+    @staticmethod
+    def stored(response) -> tuple:
+        return response.status_code, list(response.items()), response.content
+
+    @staticmethod
+    def rebuilt(stored: tuple) -> HttpResponse:
+        status, headers, content = stored
+        response = HttpResponse(content, status=status)
+        for header, value in headers:
+            response[header] = value
+        return response
+
+
+def _digest(*parts: str) -> str:
+    return hashlib.sha256("\0".join(parts).encode()).hexdigest()[:32]

@@ -44,16 +44,21 @@ INSTALLED_APPS = [
     "axes",
 ]
 
-# The outage guard goes first so a database error from any view or template
-# becomes a 503; the request guard before anything reads the query string;
-# axes last, as its documentation requires.
+# JSON errors under /api/ first, so it sees every answer; the outage guard
+# next so a database error from any view or template becomes a 503; the
+# request guard before anything reads the query string; axes last, as its
+# documentation requires.
 MIDDLEWARE = [
+    "tracker.middleware.ApiErrorMiddleware",
     "tracker.middleware.DatabaseUnavailableMiddleware",
     "tracker.middleware.HostileRequestMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "corsheaders.middleware.CorsMiddleware",
+    # Inside CORS (its headers depend on the request's Origin) and outside
+    # everything that would otherwise run for a cached answer.
+    "tracker.middleware.PublicCacheMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -145,6 +150,13 @@ CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://tracker")}
 # --- Django REST framework -------------------------------------------------
 # The public API's defaults; API_ANON_RATE is e.g. "120/min" or "5000/day".
 TRACKER_API_ANON_RATE = env("API_ANON_RATE", default="120/min")
+# Staff scripts with a token (per user), above what a reader needs.
+TRACKER_API_TOKEN_RATE = env("API_TOKEN_RATE", default="1200/min")
+# How many proxies of one's own sit in front of the app, each appending to
+# X-Forwarded-For; 0 ignores the header (anyone can write it). The API
+# throttles and the login lockout read the client address through
+# tracker.http.client_ip, which follows this.
+TRACKER_TRUSTED_PROXIES = env.int("TRUSTED_PROXIES", default=0)
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "tracker.api.schema.TrackerAutoSchema",
     "DEFAULT_RENDERER_CLASSES": (
@@ -156,7 +168,10 @@ REST_FRAMEWORK = {
         "tracker.api.authentication.ApiTokenAuthentication",
     ),
     "DEFAULT_PERMISSION_CLASSES": ("tracker.api.permissions.StaffModelPermissions",),
-    "DEFAULT_THROTTLE_CLASSES": ("tracker.api.throttling.AnonymousRateThrottle",),
+    "DEFAULT_THROTTLE_CLASSES": (
+        "tracker.api.throttling.AnonymousRateThrottle",
+        "tracker.api.throttling.TokenRateThrottle",
+    ),
     "DEFAULT_PAGINATION_CLASS": "tracker.api.pagination.PageNumber",
     "DEFAULT_FILTER_BACKENDS": ("django_filters.rest_framework.DjangoFilterBackend",),
     "EXCEPTION_HANDLER": "tracker.api.exceptions.exception_handler",

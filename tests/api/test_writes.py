@@ -59,20 +59,57 @@ def test_an_unknown_production_status_needs_no_citation(curator):
     assert response.status_code == 201, response.content
 
 
-def test_a_model_constraint_is_a_400_naming_the_field(curator):
-    response = curator.post(
-        "/api/v1/productions/",
-        {
-            "title": "Backwards",
-            "kind": "series",
-            "start_year": 2024,
-            "end_year": 2020,
-            "ic_status": "unknown",
-        },
-        format="json",
-    )
+@pytest.mark.parametrize(
+    ("path", "payload", "expected"),
+    [
+        (
+            "productions",
+            {
+                "title": "Backwards",
+                "kind": "series",
+                "start_year": 2024,
+                "end_year": 2020,
+                "ic_status": "unknown",
+            },
+            {"end_year": ["It cannot end before it starts (start_year)."]},
+        ),
+        (
+            "productions",
+            {
+                "title": "Unsaid",
+                "kind": "feature",
+                "ic_status": "used",
+                "citations": "cite",
+            },
+            {"ic_evidence": ["Say how strong the evidence for the IC status is."]},
+        ),
+        (
+            "award-categories",
+            {
+                "award_body": "body",
+                "name": "Best Casting",
+                "status": "introduced",
+                "citations": "cite",
+            },
+            {
+                "year_introduced": [
+                    "A newly introduced category needs the year it was introduced."
+                ]
+            },
+        ),
+    ],
+    ids=["ends-before-it-starts", "status-without-evidence", "introduced-no-year"],
+)
+def test_a_model_constraint_is_a_400_naming_the_field(curator, path, payload, expected):
+    if payload.get("citations") == "cite":
+        payload["citations"] = [{"source": f.SourceFactory().slug}]
+    if payload.get("award_body") == "body":
+        payload["award_body"] = f.AwardBodyFactory().slug
+
+    response = curator.post(f"/api/v1/{path}/", payload, format="json")
+
     assert response.status_code == 400
-    assert "end_year" in str(response.json()) or "ends" in str(response.json())
+    assert response.json() == expected
 
 
 def test_an_unknown_related_slug_is_a_400_naming_the_field(curator):

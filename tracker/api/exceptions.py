@@ -3,12 +3,9 @@ a request the client can fix."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import ProtectedError, RestrictedError
-from django.views import defaults
 from rest_framework import exceptions, status
 from rest_framework.serializers import as_serializer_error
 from rest_framework.views import exception_handler as drf_exception_handler
-
-from tracker.middleware import problem_response, wants_json
 
 
 class Conflict(exceptions.APIException):
@@ -24,11 +21,3 @@ def exception_handler(exc, context):
             "Other records still refer to this one; change or delete them first."
         )
     return drf_exception_handler(exc, context)
-
-
-def page_not_found(request, exception):
-    """A URL no route matches: JSON under /api/ (what a client parses),
-    the site's HTML page elsewhere."""
-    if wants_json(request):
-        return problem_response(request, 404, "No such API resource.")
-    return defaults.page_not_found(request, exception)

@@ -18,6 +18,7 @@ from tracker.models import (
     CampaignMilestone,
     Credit,
     IndustryStatistic,
+    NewsArticle,
     Organization,
     Person,
     Policy,
@@ -26,6 +27,7 @@ from tracker.models import (
     Statement,
 )
 from tracker.search import search_filter
+from tracker.selectors.news import article_matches
 
 from .schema import SLUG_PATTERN
 
@@ -435,3 +437,95 @@ class CampaignMilestoneFilter(StrictFilterSet):
     class Meta:
         model = CampaignMilestone
         fields = ()
+# --- News --------------------------------------------------------------------
+
+# Staff (and only staff, see views.review_status_requested) may read the
+# review queue instead of the approved articles.
+REVIEW_STATUS = "review_status"
+ENTITY_MODELS = {
+    choices.MatchEntityType.PRODUCTION: Production,
+    choices.MatchEntityType.PERSON: Person,
+    choices.MatchEntityType.ORGANIZATION: Organization,
+}
+
+
+class EntityField(forms.CharField):
+    """`production:<slug>`, `person:<slug>` or `organization:<slug>`, cleaned
+    to (entity type, the record)."""
+
+    def clean(self, value):
+        value = super().clean(value)
+        if not value:
+            return None
+        kind, colon, slug = value.partition(":")
+        if not colon or not slug or kind not in ENTITY_MODELS:
+            raise ValidationError(
+                "Give it as production:<slug>, person:<slug> or organization:<slug>.",
+                code="invalid",
+            )
+        entity = ENTITY_MODELS[kind].objects.filter(slug=slug).first()
+        if entity is None:
+            raise ValidationError(
+                f"No {kind} has the slug {slug!r}.", code="invalid_choice"
+            )
+        return kind, entity
+
+
+class EntityFilter(df.CharFilter):
+    field_class = EntityField
+
+
+class NewsFilter(StrictFilterSet):
+    passthrough_parameters = PASSTHROUGH_PARAMETERS | {"cursor"}
+
+    entity = EntityFilter(
+        method="filter_entity",
+        help_text="Only articles matched to this record: production:<slug>, "
+        "person:<slug> or organization:<slug>.",
+    )
+    ic_related = StrictBooleanFilter(
+        help_text="true for articles about intimacy coordination."
+    )
+    award_mention = StrictBooleanFilter(
+        help_text="true for articles that name an award body or ceremony "
+        "together with intimacy coordination."
+    )
+    published_after = df.DateFilter(
+        field_name="published_at",
+        lookup_expr="date__gte",
+        help_text="Published on this date (YYYY-MM-DD) or later.",
+    )
+    published_before = df.DateFilter(
+        field_name="published_at",
+        lookup_expr="date__lte",
+        help_text="Published on this date (YYYY-MM-DD) or earlier.",
+    )
+    review_status = df.ChoiceFilter(
+        choices=choices.ReviewStatus.choices,
+        method="filter_review_status",
+        help_text="Staff only: show articles with matches in this review "
+        "status instead of approved ones (anyone else gets a 400).",
+    )
+
+    class Meta:
+        model = NewsArticle
+        fields = ()
+
+    def shown_status(self) -> str:
+        shown = self.form.cleaned_data.get(REVIEW_STATUS)
+        return shown or choices.ReviewStatus.APPROVED
+
+    def filter_entity(self, queryset, name, value):
+        kind, entity = value
+        return queryset.filter(
+            Exists(
+                article_matches(self.shown_status()).filter(
+                    article=OuterRef("pk"), **{kind: entity}
+                )
+            )
+        )
+
+    def filter_review_status(self, queryset, name, value):
+        # The selector already applied it: the prefetched matches depend on
+        # it, so it has to be known before the filters run.
+        return queryset

@@ -13,7 +13,7 @@ from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Paginator as DjangoPaginator
 from django.utils.functional import cached_property
 from rest_framework.exceptions import ValidationError
-from rest_framework.pagination import PageNumberPagination
+from rest_framework.pagination import CursorPagination, PageNumberPagination
 
 from tracker.caching import LIST_COUNT
 
@@ -67,3 +67,10 @@ class StrictPageSize:
 
 class PageNumber(StrictPageSize, PageNumberPagination):
     django_paginator_class = CachedCountPaginator
+
+
+class NewsCursor(StrictPageSize, CursorPagination):
+    """A growing feed reads best by cursor: a new article does not shift the
+    pages a reader is walking through."""
+
+    ordering = ("-dated_at", "-id")

@@ -9,7 +9,7 @@ from rest_framework import permissions, relations, serializers
 
 from .permissions import StaffModelPermissions
 
-# Errors are always JSON, even when CSV was asked for (ConditionalMixin).
+# Errors are always JSON, even when CSV was asked for (JsonErrorsMixin).
 ERROR_MEDIA_TYPES = ("application/json",)
 
 

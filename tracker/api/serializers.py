@@ -1,22 +1,30 @@
-"""Read serializers of the public API (one per resource) and the write
-serializers staff use. Reads that run on every list row are written out
-by hand in `to_representation`: the declared fields still describe the
-payload for the OpenAPI schema."""
+"""Serializers of the public API: the read shape of every resource (news
+included), the summary's shape for the schema, and the write serializers
+staff use. Reads that run on every list row are written out by hand in
+`to_representation`: the declared fields still describe the payload for
+the OpenAPI schema, and tests/api/test_serializers.py holds the two
+together."""
 
 from urllib.parse import urlencode
 
-from django.db import models
 from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from tracker.choices import CitationStance, ICEvidence
+from tracker.choices import (
+    CampaignStatus,
+    CitationStance,
+    ICEvidence,
+    MatchEntityType,
+    MatchField,
+    ReviewStatus,
+    Stance,
+)
 from tracker.models import (
     AwardCategory,
     AwardMention,
     AwardOutcome,
     Campaign,
-    CitedClaim,
     IndustryStatistic,
     Organization,
     Person,
@@ -465,6 +473,202 @@ class CampaignSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+# --- News ---------------------------------------------------------------------
+
+
+class NewsMatchSerializer(serializers.Serializer):
+    entity_type = serializers.ChoiceField(
+        choices=MatchEntityType.choices, help_text="What kind of record it names."
+    )
+    slug = serializers.SlugField(help_text="The record's slug in its resource.")
+    name = serializers.CharField(help_text="The record's name or title.")
+    alias = serializers.CharField(help_text="The name as matched in the article.")
+    found_in = serializers.ChoiceField(
+        choices=MatchField.choices, help_text="Where the name was found."
+    )
+    score = serializers.FloatField(help_text="How sure the match is, 0 to 1.")
+    review_status = serializers.ChoiceField(
+        choices=ReviewStatus.choices,
+        help_text="Staff's verdict; always approved for anonymous readers.",
+    )
+
+
+def match_data(match) -> dict:
+    entity = match.entity
+    return {
+        "entity_type": match.entity_type,
+        "slug": entity.slug,
+        "name": getattr(entity, "title", None) or entity.name,
+        "alias": match.alias,
+        "found_in": match.field,
+        "score": match.score,
+        "review_status": match.review_status,
+    }
+
+
+class NewsArticleSerializer(serializers.Serializer):
+    id = serializers.IntegerField(help_text="Look the article up by this id.")
+    title = serializers.CharField(help_text="The headline.")
+    url = serializers.URLField(
+        help_text="The article's canonical address (tracking parameters removed)."
+    )
+    feed = serializers.CharField(help_text="The feed it was first seen in.")
+    publisher = RefSerializer(
+        allow_null=True, help_text="The organization publishing that feed."
+    )
+    published_at = serializers.DateTimeField(
+        allow_null=True, help_text="When the feed says it was published."
+    )
+    summary = serializers.CharField(
+        help_text="The feed's summary as HTML, cleaned to an allow-list of tags."
+    )
+    ic_related = serializers.BooleanField(
+        help_text="Whether it is about intimacy coordination."
+    )
+    award_mention = serializers.BooleanField(
+        help_text="Whether it likely mentions intimacy coordination in an "
+        "awards context."
+    )
+    matches = NewsMatchSerializer(
+        many=True, help_text="The records it names, as reviewed by staff."
+    )
+
+    def to_representation(self, article):
+        return {
+            "id": article.pk,
+            "title": article.title,
+            "url": article.canonical_url,
+            "feed": article.feed.name,
+            "publisher": _ref(article.feed.publisher),
+            "published_at": _iso(article.published_at),
+            "summary": article.summary,
+            "ic_related": article.ic_related,
+            "award_mention": article.award_mention,
+            "matches": [match_data(m) for m in article.shown_matches],
+        }
+
+
+class ApiRootSerializer(serializers.Serializer):
+    """The shape of GET /api/v1/, for the schema."""
+
+    resources = serializers.DictField(
+        child=serializers.URLField(),
+        help_text="Each resource's name and the URL of its list.",
+    )
+    summary = serializers.URLField(help_text="The case in figures.")
+    schema = serializers.URLField(help_text="The OpenAPI 3 schema.")
+    docs = serializers.URLField(help_text="Interactive documentation (Swagger UI).")
+    redoc = serializers.URLField(help_text="The same documentation in ReDoc.")
+
+
+# --- The summary's shape, for the OpenAPI schema only (the data comes
+# ready-made from tracker.selectors.summary) -------------------------------
+
+
+class BodySerializer(serializers.Serializer):
+    slug = serializers.SlugField(help_text="The organization's slug.")
+    name = serializers.CharField(help_text="Its name.")
+
+
+class TotalsSerializer(serializers.Serializer):
+    productions = serializers.IntegerField(help_text="Productions tracked.")
+    with_ic = serializers.IntegerField(help_text="Productions that used an IC.")
+    without_ic = serializers.IntegerField(help_text="Productions that did not.")
+    unknown_ic = serializers.IntegerField(help_text="Productions not known either way.")
+    award_mentions = serializers.IntegerField(help_text="Award mentions of ICs.")
+    statements = serializers.IntegerField(help_text="Statements about ICs.")
+    policies = serializers.IntegerField(help_text="Policies on ICs.")
+
+
+class ShareFields(serializers.Serializer):
+    used = serializers.IntegerField(help_text="Productions that used an IC.")
+    not_used = serializers.IntegerField(help_text="Productions that did not.")
+    unknown = serializers.IntegerField(
+        help_text="Productions not known either way; not in the share."
+    )
+    known = serializers.IntegerField(help_text="used + not_used.")
+    share = serializers.FloatField(
+        allow_null=True, help_text="used / known, from 0 to 1; null when known is 0."
+    )
+
+
+class YearShareSerializer(ShareFields):
+    year = serializers.IntegerField(help_text="The productions' start year.")
+
+
+class OrganizationShareSerializer(ShareFields):
+    organization = BodySerializer(
+        allow_null=True,
+        help_text="The network, or the studio when no network is known; null "
+        "when neither is.",
+    )
+
+
+class MentionCountSerializer(serializers.Serializer):
+    award_body = BodySerializer(allow_null=True, help_text="The award body.")
+    year = serializers.IntegerField(allow_null=True, help_text="The mention's year.")
+    count = serializers.IntegerField(help_text="How many mentions.")
+
+
+class StanceCountSerializer(serializers.Serializer):
+    stance = serializers.ChoiceField(choices=Stance.choices, help_text="The stance.")
+    label = serializers.CharField(help_text="The stance in words.")
+    count = serializers.IntegerField(help_text="How many statements take it.")
+
+
+class MilestoneBriefSerializer(serializers.Serializer):
+    date = serializers.DateField(allow_null=True, help_text="When it happened.")
+    title = serializers.CharField(help_text="What happened.")
+
+
+class CampaignBriefSerializer(serializers.Serializer):
+    slug = serializers.SlugField(help_text="The campaign's slug.")
+    name = serializers.CharField(help_text="Its name.")
+    status = serializers.ChoiceField(
+        choices=CampaignStatus.choices, help_text="How far it has got."
+    )
+    status_label = serializers.CharField(help_text="The status in words.")
+    proposed_category = serializers.CharField(
+        allow_null=True, help_text="The category it asks for."
+    )
+    milestones = MilestoneBriefSerializer(many=True, help_text="By date.")
+
+
+class CampaignsByBodySerializer(serializers.Serializer):
+    award_body = BodySerializer(help_text="The award body lobbied.")
+    campaigns = CampaignBriefSerializer(many=True, help_text="Its campaigns.")
+
+
+class PrecedentSerializer(serializers.Serializer):
+    slug = serializers.SlugField(help_text="The category's slug.")
+    name = serializers.CharField(help_text="Its name.")
+    award_body = BodySerializer(help_text="Its award body.")
+    year_introduced = serializers.IntegerField(
+        allow_null=True, help_text="When it was introduced."
+    )
+    status = serializers.CharField(help_text="existing, proposed or introduced.")
+
+
+class SummarySerializer(serializers.Serializer):
+    totals = TotalsSerializer(help_text="Counts over the whole tracker.")
+    ic_share_by_year = YearShareSerializer(many=True, help_text="By start year.")
+    ic_share_by_organization = OrganizationShareSerializer(
+        many=True, help_text="By network or studio, most ICs first."
+    )
+    award_mentions_by_body_year = MentionCountSerializer(
+        many=True, help_text="IC award mentions by award body and year."
+    )
+    statements_by_stance = StanceCountSerializer(
+        many=True, help_text="Every stance, zeros included."
+    )
+    campaigns_by_body = CampaignsByBodySerializer(
+        many=True, help_text="Campaign status by award body."
+    )
+    precedents = PrecedentSerializer(
+        many=True, help_text="Categories won by similar campaigns."
+    )
+
+
 # --- Writes ------------------------------------------------------------------
 
 
@@ -509,7 +713,13 @@ extend_schema_field({"type": "array", "items": {"type": "string", "pattern": r"\
 
 
 class RecordWriteSerializer(serializers.ModelSerializer):
+    """What the write serializers share: related records by slug, aliases
+    as a list, and no write of their own (the views call the services)."""
+
     serializer_related_field = SlugRelatedField
+
+    class Meta:
+        extra_kwargs = {"slug": {"required": False}}
 
     def build_standard_field(self, field_name, model_field):
         if isinstance(model_field, AliasListField):
@@ -526,30 +736,220 @@ class RecordWriteSerializer(serializers.ModelSerializer):
         raise NotImplementedError("Writes go through tracker.services.records.")
 
 
-_WRITE_EXCLUDE = ("id", "created_at", "updated_at")
+def citations_input_field():
+    return CitationInputSerializer(
+        many=True,
+        required=False,
+        write_only=True,
+        help_text="Sources to cite; a new claim needs at least one (a "
+        "production whose IC status is unknown needs none).",
+    )
 
 
-def write_serializer_for(model: type[models.Model]) -> type[RecordWriteSerializer]:
-    """A ModelSerializer over the model's editable fields; claims also take
-    `citations`, required when the claim is new."""
-    attrs = {
-        "Meta": type(
-            "Meta",
-            (),
-            {
-                "model": model,
-                "exclude": _WRITE_EXCLUDE,
-                "extra_kwargs": {"slug": {"required": False}},
-            },
-        ),
-        "__doc__": f"The fields staff may write on a {model._meta.verbose_name}.",
-    }
-    if issubclass(model, CitedClaim):
-        attrs["citations"] = CitationInputSerializer(
-            many=True,
-            required=False,
-            write_only=True,
-            help_text="Sources to cite; a new claim needs at least one (a "
-            "production whose IC status is unknown needs none).",
+class ProductionWriteSerializer(RecordWriteSerializer):
+    """The fields staff may write on a production."""
+
+    citations = citations_input_field()
+
+    class Meta(RecordWriteSerializer.Meta):
+        model = Production
+        fields = (
+            "slug",
+            "title",
+            "kind",
+            "start_year",
+            "end_year",
+            "aliases",
+            "studio",
+            "network",
+            "ic_status",
+            "ic_evidence",
+            "ic_notes",
+            "imdb_id",
+            "wikidata_qid",
+            "tmdb_id",
+            "citations",
         )
-    return type(f"{model.__name__}WriteSerializer", (RecordWriteSerializer,), attrs)
+
+
+class PersonWriteSerializer(RecordWriteSerializer):
+    """The fields staff may write on a person."""
+
+    class Meta(RecordWriteSerializer.Meta):
+        model = Person
+        fields = (
+            "slug",
+            "name",
+            "aliases",
+            "description",
+            "imdb_id",
+            "wikidata_qid",
+            "tmdb_id",
+        )
+
+
+class OrganizationWriteSerializer(RecordWriteSerializer):
+    """The fields staff may write on an organization."""
+
+    class Meta(RecordWriteSerializer.Meta):
+        model = Organization
+        fields = (
+            "slug",
+            "name",
+            "kind",
+            "aliases",
+            "website",
+            "parent",
+            "description",
+        )
+
+
+class SourceWriteSerializer(RecordWriteSerializer):
+    """The fields staff may write on a source."""
+
+    class Meta(RecordWriteSerializer.Meta):
+        model = Source
+        fields = (
+            "slug",
+            "url",
+            "title",
+            "publisher",
+            "published_on",
+            "kind",
+            "notes",
+        )
+
+
+class AwardCategoryWriteSerializer(RecordWriteSerializer):
+    """The fields staff may write on an award category."""
+
+    citations = citations_input_field()
+
+    class Meta(RecordWriteSerializer.Meta):
+        model = AwardCategory
+        fields = (
+            "slug",
+            "name",
+            "award_body",
+            "status",
+            "year_introduced",
+            "is_intimacy_coordination",
+            "description",
+            "citations",
+        )
+
+
+class AwardOutcomeWriteSerializer(RecordWriteSerializer):
+    """The fields staff may write on an award outcome."""
+
+    citations = citations_input_field()
+
+    class Meta(RecordWriteSerializer.Meta):
+        model = AwardOutcome
+        fields = (
+            "slug",
+            "category",
+            "ceremony_year",
+            "result",
+            "production",
+            "people",
+            "citations",
+        )
+
+
+class AwardMentionWriteSerializer(RecordWriteSerializer):
+    """The fields staff may write on an award mention."""
+
+    citations = citations_input_field()
+
+    class Meta(RecordWriteSerializer.Meta):
+        model = AwardMention
+        fields = (
+            "slug",
+            "kind",
+            "date",
+            "date_precision",
+            "speaker",
+            "coordinator",
+            "award_body",
+            "outcome",
+            "production",
+            "quote",
+            "citations",
+        )
+
+
+class StatementWriteSerializer(RecordWriteSerializer):
+    """The fields staff may write on a statement."""
+
+    citations = citations_input_field()
+
+    class Meta(RecordWriteSerializer.Meta):
+        model = Statement
+        fields = (
+            "slug",
+            "speaker",
+            "stance",
+            "quote",
+            "venue",
+            "date",
+            "date_precision",
+            "production",
+            "about_coordinator",
+            "citations",
+        )
+
+
+class PolicyWriteSerializer(RecordWriteSerializer):
+    """The fields staff may write on a policy."""
+
+    citations = citations_input_field()
+
+    class Meta(RecordWriteSerializer.Meta):
+        model = Policy
+        fields = (
+            "slug",
+            "organization",
+            "title",
+            "scope",
+            "status",
+            "effective_on",
+            "citations",
+        )
+
+
+class IndustryStatisticWriteSerializer(RecordWriteSerializer):
+    """The fields staff may write on a statistic."""
+
+    citations = citations_input_field()
+
+    class Meta(RecordWriteSerializer.Meta):
+        model = IndustryStatistic
+        fields = (
+            "slug",
+            "metric",
+            "value",
+            "unit",
+            "sample",
+            "year",
+            "report",
+            "quoted_wording",
+            "publishers",
+            "citations",
+        )
+
+
+class CampaignWriteSerializer(RecordWriteSerializer):
+    """The fields staff may write on a campaign."""
+
+    class Meta(RecordWriteSerializer.Meta):
+        model = Campaign
+        fields = (
+            "slug",
+            "name",
+            "target_body",
+            "proposed_category",
+            "status",
+            "summary",
+            "precedents",
+        )

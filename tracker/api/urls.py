@@ -1,14 +1,10 @@
 """The public API. Other resources join by registering on `router`."""
 
 from django.urls import include, path
-from drf_spectacular.views import (
-    SpectacularAPIView,
-    SpectacularRedocView,
-    SpectacularSwaggerView,
-)
+from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import SimpleRouter
 
-from . import news, views
+from . import views
 
 router = SimpleRouter()
 router.register("productions", views.ProductionViewSet, basename="production")
@@ -24,20 +20,27 @@ router.register("statements", views.StatementViewSet, basename="statement")
 router.register("policies", views.PolicyViewSet, basename="policy")
 router.register("stats", views.IndustryStatisticViewSet, basename="statistic")
 router.register("campaigns", views.CampaignViewSet, basename="campaign")
-router.register("news", news.NewsArticleViewSet, basename="news")
+router.register("news", views.NewsArticleViewSet, basename="news")
+
+RESOURCES = tuple((prefix, basename) for prefix, _, basename in router.registry)
 
 urlpatterns = [
+    path(
+        "v1/",
+        views.ApiRootView.as_view(resources=RESOURCES),
+        name="api-root",
+    ),
     path("v1/summary/", views.SummaryView.as_view(), name="api-summary"),
     path("v1/", include(router.urls)),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path(
         "docs/",
-        SpectacularSwaggerView.as_view(url_name="api-schema"),
+        views.SwaggerView.as_view(url_name="api-schema"),
         name="api-docs",
     ),
     path(
         "docs/redoc/",
-        SpectacularRedocView.as_view(url_name="api-schema"),
+        views.RedocView.as_view(url_name="api-schema"),
         name="api-redoc",
     ),
 ]

@@ -1,71 +1,60 @@
-"""Viewsets of the public API: each wires a selector, a read serializer,
-a write serializer and a FilterSet; the shared behaviour (writes through
-services, CSV streaming, ETags) lives in RecordViewSet."""
+"""Views of the public API. Each viewset names its queryset (a selector,
+already joined and prefetched), its read and write serializers and its
+FilterSet; the shared behaviour (writes through services, CSV streaming)
+lives in RecordViewSet, and `record_schema` documents the
+operations from the model's names and the viewset's docstring."""
 
-import hashlib
-
+from csp.constants import NONCE
+from csp.decorators import csp_update
 from django.http import StreamingHttpResponse
-from django.utils.cache import get_conditional_response
-from django.utils.http import quote_etag
+from django.urls import reverse
+from django.utils.decorators import method_decorator
 from drf_orjson_renderer.renderers import ORJSONRenderer
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.views import SpectacularRedocView, SpectacularSwaggerSplitView
 from rest_framework import status, viewsets
+from rest_framework.authentication import SessionAuthentication
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from tracker import models
+from tracker.caching import SUMMARY
+from tracker.choices import ReviewStatus
+from tracker.models import NewsArticle
 from tracker.selectors import records
+from tracker.selectors.news import news_article_list
+from tracker.selectors.summary import case_summary
 from tracker.services.records import record_create, record_delete, record_update
 
 from . import filters, serializers
+from .authentication import ApiTokenAuthentication
+from .pagination import NewsCursor
 from .renderers import csv_rows
-from .summary import summary_data
-from .summary_serializers import SummarySerializer
 
 CSV_CHUNK = 500
 
 
-class ConditionalMixin:
-    """Strong ETags over the rendered body and 304 on If-None-Match; JSON
-    errors even when CSV was asked for."""
+class JsonErrorsMixin:
+    """Errors as JSON even when CSV was asked for. (ETags and 304s for
+    anonymous reads come from tracker.middleware.PublicCacheMiddleware,
+    from the data version, without rendering.)"""
 
     def finalize_response(self, request, response, *args, **kwargs):
         accepted = getattr(request, "accepted_renderer", None)
         if response.status_code >= 400 and getattr(accepted, "format", "") == "csv":
             request.accepted_renderer = ORJSONRenderer()
             request.accepted_media_type = ORJSONRenderer.media_type
-        response = super().finalize_response(request, response, *args, **kwargs)
-        if request.method in ("GET", "HEAD") and hasattr(
-            response, "add_post_render_callback"
-        ):
-            response.add_post_render_callback(
-                lambda rendered: _conditional(request, rendered)
-            )
-        return response
+        return super().finalize_response(request, response, *args, **kwargs)
 
 
-def _conditional(request, response):
-    if not 200 <= response.status_code < 300:
-        return None
-    etag = quote_etag(hashlib.sha256(response.content).hexdigest()[:32])
-    response["ETag"] = etag
-    conditional = get_conditional_response(request, etag=etag, response=response)
-    return conditional if conditional is not response else None
-
-
-class RecordViewSet(ConditionalMixin, viewsets.ModelViewSet):
+class RecordViewSet(JsonErrorsMixin, viewsets.ModelViewSet):
     lookup_field = "slug"
     # Django's slug alphabet: the schema states it, and anything else is a
     # 404 from the router instead of a query.
     lookup_value_regex = "[-a-zA-Z0-9_]+"
     http_method_names = ("get", "post", "put", "patch", "delete", "head", "options")
-    selector = None
     write_serializer_class = None
     csv_name = "records"
-
-    def get_queryset(self):
-        return type(self).selector()
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
@@ -146,23 +135,16 @@ class RecordViewSet(ConditionalMixin, viewsets.ModelViewSet):
         record_delete(instance=instance)
 
 
-def _resource(model, selector, serializer, filterset, name, description):
-    """A RecordViewSet subclass, documented for the schema."""
+def record_schema(viewset):
+    """Documents a RecordViewSet's operations for the OpenAPI schema: the
+    summaries from its model's names, the list description from its
+    docstring, the tag from its CSV name."""
+    model = viewset.queryset.model
     plural = model._meta.verbose_name_plural
     singular = model._meta.verbose_name
-    viewset = type(
-        f"{model.__name__}ViewSet",
-        (RecordViewSet,),
-        {
-            "__doc__": description,
-            "selector": staticmethod(selector),
-            "serializer_class": serializer,
-            "write_serializer_class": serializers.write_serializer_for(model),
-            "filterset_class": filterset,
-            "csv_name": name,
-            "queryset": model.objects.none(),
-        },
-    )
+    description = " ".join(viewset.__doc__.split())
+    name = viewset.csv_name
+    serializer = viewset.serializer_class
     csv_param = OpenApiParameter(
         "format",
         str,
@@ -198,100 +180,221 @@ def _resource(model, selector, serializer, filterset, name, description):
     )(viewset)
 
 
-ProductionViewSet = _resource(
-    models.Production,
-    records.production_list,
-    serializers.ProductionSerializer,
-    filters.ProductionFilter,
-    "productions",
-    "Films and series, whether they used an intimacy coordinator, who, and "
-    "the evidence.",
-)
-PersonViewSet = _resource(
-    models.Person,
-    records.person_list,
-    serializers.PersonSerializer,
-    filters.PersonFilter,
-    "people",
-    "Coordinators, performers, directors and others, with their credits.",
-)
-OrganizationViewSet = _resource(
-    models.Organization,
-    records.organization_list,
-    serializers.OrganizationSerializer,
-    filters.OrganizationFilter,
-    "organizations",
-    "Studios, networks, award bodies, festivals, guilds and institutes.",
-)
-SourceViewSet = _resource(
-    models.Source,
-    records.source_list,
-    serializers.SourceSerializer,
-    filters.SourceFilter,
-    "sources",
-    "The articles, speeches and reports every claim cites.",
-)
-AwardCategoryViewSet = _resource(
-    models.AwardCategory,
-    records.award_category_list,
-    serializers.AwardCategorySerializer,
-    filters.AwardCategoryFilter,
-    "award-categories",
-    "Award categories: existing, newly introduced (the precedents) and "
-    "proposed ones for intimacy coordination.",
-)
-AwardOutcomeViewSet = _resource(
-    models.AwardOutcome,
-    records.award_outcome_list,
-    serializers.AwardOutcomeSerializer,
-    filters.AwardOutcomeFilter,
-    "award-outcomes",
-    "Awards won or nominated for, by category and ceremony year.",
-)
-AwardMentionViewSet = _resource(
-    models.AwardMention,
-    records.award_mention_list,
-    serializers.AwardMentionSerializer,
-    filters.AwardMentionFilter,
-    "award-mentions",
-    "Intimacy coordinators named in an awards context: dedications, thanks, "
-    "nominations and calls for a category.",
-)
-StatementViewSet = _resource(
-    models.Statement,
-    records.statement_list,
-    serializers.StatementSerializer,
-    filters.StatementFilter,
-    "statements",
-    "What people said for or against intimacy coordinators, and where.",
-)
-PolicyViewSet = _resource(
-    models.Policy,
-    records.policy_list,
-    serializers.PolicySerializer,
-    filters.PolicyFilter,
-    "policies",
-    "Policies on intimacy coordination, such as HBO's mandate.",
-)
-IndustryStatisticViewSet = _resource(
-    models.IndustryStatistic,
-    records.statistic_list,
-    serializers.IndustryStatisticSerializer,
-    filters.IndustryStatisticFilter,
-    "stats",
-    "Industry statistics, with their exact wording and sample.",
-)
-CampaignViewSet = _resource(
-    models.Campaign,
-    records.campaign_list,
-    serializers.CampaignSerializer,
-    filters.CampaignFilter,
-    "campaigns",
-    "The campaigns for an intimacy coordination award, with milestones and precedents.",
+@record_schema
+class ProductionViewSet(RecordViewSet):
+    """Films and series, whether they used an intimacy coordinator, who, and
+    the evidence."""
+
+    queryset = records.production_list()
+    serializer_class = serializers.ProductionSerializer
+    write_serializer_class = serializers.ProductionWriteSerializer
+    filterset_class = filters.ProductionFilter
+    csv_name = "productions"
+
+
+@record_schema
+class PersonViewSet(RecordViewSet):
+    """Coordinators, performers, directors and others, with their credits."""
+
+    queryset = records.person_list()
+    serializer_class = serializers.PersonSerializer
+    write_serializer_class = serializers.PersonWriteSerializer
+    filterset_class = filters.PersonFilter
+    csv_name = "people"
+
+
+@record_schema
+class OrganizationViewSet(RecordViewSet):
+    """Studios, networks, award bodies, festivals, guilds and institutes."""
+
+    queryset = records.organization_list()
+    serializer_class = serializers.OrganizationSerializer
+    write_serializer_class = serializers.OrganizationWriteSerializer
+    filterset_class = filters.OrganizationFilter
+    csv_name = "organizations"
+
+
+@record_schema
+class SourceViewSet(RecordViewSet):
+    """The articles, speeches and reports every claim cites."""
+
+    queryset = records.source_list()
+    serializer_class = serializers.SourceSerializer
+    write_serializer_class = serializers.SourceWriteSerializer
+    filterset_class = filters.SourceFilter
+    csv_name = "sources"
+
+
+@record_schema
+class AwardCategoryViewSet(RecordViewSet):
+    """Award categories: existing, newly introduced (the precedents) and
+    proposed ones for intimacy coordination."""
+
+    queryset = records.award_category_list()
+    serializer_class = serializers.AwardCategorySerializer
+    write_serializer_class = serializers.AwardCategoryWriteSerializer
+    filterset_class = filters.AwardCategoryFilter
+    csv_name = "award-categories"
+
+
+@record_schema
+class AwardOutcomeViewSet(RecordViewSet):
+    """Awards won or nominated for, by category and ceremony year."""
+
+    queryset = records.award_outcome_list()
+    serializer_class = serializers.AwardOutcomeSerializer
+    write_serializer_class = serializers.AwardOutcomeWriteSerializer
+    filterset_class = filters.AwardOutcomeFilter
+    csv_name = "award-outcomes"
+
+
+@record_schema
+class AwardMentionViewSet(RecordViewSet):
+    """Intimacy coordinators named in an awards context: dedications, thanks,
+    nominations and calls for a category."""
+
+    queryset = records.award_mention_list()
+    serializer_class = serializers.AwardMentionSerializer
+    write_serializer_class = serializers.AwardMentionWriteSerializer
+    filterset_class = filters.AwardMentionFilter
+    csv_name = "award-mentions"
+
+
+@record_schema
+class StatementViewSet(RecordViewSet):
+    """What people said for or against intimacy coordinators, and where."""
+
+    queryset = records.statement_list()
+    serializer_class = serializers.StatementSerializer
+    write_serializer_class = serializers.StatementWriteSerializer
+    filterset_class = filters.StatementFilter
+    csv_name = "statements"
+
+
+@record_schema
+class PolicyViewSet(RecordViewSet):
+    """Policies on intimacy coordination, such as HBO's mandate."""
+
+    queryset = records.policy_list()
+    serializer_class = serializers.PolicySerializer
+    write_serializer_class = serializers.PolicyWriteSerializer
+    filterset_class = filters.PolicyFilter
+    csv_name = "policies"
+
+
+@record_schema
+class IndustryStatisticViewSet(RecordViewSet):
+    """Industry statistics, with their exact wording and sample."""
+
+    queryset = records.statistic_list()
+    serializer_class = serializers.IndustryStatisticSerializer
+    write_serializer_class = serializers.IndustryStatisticWriteSerializer
+    filterset_class = filters.IndustryStatisticFilter
+    csv_name = "stats"
+
+
+@record_schema
+class CampaignViewSet(RecordViewSet):
+    """The campaigns for an intimacy coordination award, with milestones and
+    precedents."""
+
+    queryset = records.campaign_list()
+    serializer_class = serializers.CampaignSerializer
+    write_serializer_class = serializers.CampaignWriteSerializer
+    filterset_class = filters.CampaignFilter
+    csv_name = "campaigns"
+
+
+# --- News: read-only for everyone. The pipeline writes articles and staff
+# review matches in the admin. Staff (token or admin session) may also read
+# the review queue with ?review_status=; anyone else giving that parameter
+# gets a 400 naming it, so a pending match is never taken for a public one.
+
+REVIEW_QUEUE_STAFF_ONLY = (
+    "Only staff may read the review queue; authenticate with a staff token "
+    "or leave this parameter out."
 )
 
 
-class SummaryView(ConditionalMixin, APIView):
+def _is_staff(user) -> bool:
+    return bool(user and user.is_authenticated and user.is_staff)
+
+
+def review_status_requested(request) -> str:
+    """The review status to show: approved unless staff ask for another."""
+    raw = request.query_params.get(filters.REVIEW_STATUS)
+    if raw is None:
+        return ReviewStatus.APPROVED
+    if not _is_staff(request.user):
+        raise ValidationError({filters.REVIEW_STATUS: [REVIEW_QUEUE_STAFF_ONLY]})
+    if raw not in ReviewStatus.values:
+        raise ValidationError(
+            {filters.REVIEW_STATUS: [f"One of: {', '.join(ReviewStatus.values)}."]}
+        )
+    return raw
+
+
+CSV_PARAMETER = OpenApiParameter(
+    "format",
+    str,
+    enum=["json", "csv"],
+    description="csv streams every matching article as a spreadsheet.",
+)
+DESCRIPTION = (
+    "Trade-press articles naming productions, people or organizations the "
+    "tracker holds, newest first, once staff approved the match. Filter by "
+    "record with ?entity=production:<slug> (or person:, organization:)."
+)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="List news articles",
+        description=DESCRIPTION,
+        parameters=[CSV_PARAMETER],
+        tags=["news"],
+    ),
+    retrieve=extend_schema(
+        summary="One news article, by id",
+        parameters=[
+            OpenApiParameter(
+                filters.REVIEW_STATUS,
+                str,
+                enum=ReviewStatus.values,
+                description="Staff only: read an article waiting for review.",
+            )
+        ],
+        tags=["news"],
+    ),
+)
+class NewsArticleViewSet(RecordViewSet):
+    __doc__ = DESCRIPTION
+    # Read-only: any other method is a JSON 401/403 (permissions come first)
+    # or 405.
+    http_method_names = ("get", "head", "options")
+    # Staff reviewing in the admin can read the queue from the same browser.
+    authentication_classes = (ApiTokenAuthentication, SessionAuthentication)
+    queryset = NewsArticle.objects.none()
+    serializer_class = serializers.NewsArticleSerializer
+    filterset_class = filters.NewsFilter
+    pagination_class = NewsCursor
+    lookup_field = "pk"
+    lookup_value_regex = r"\d+"
+    csv_name = "news"
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return NewsArticle.objects.none()
+        return news_article_list(review_status=review_status_requested(self.request))
+
+
+def summary_data() -> dict:
+    """The summary, cached whole under the data version (tracker.caching),
+    so any write to tracker data recomputes it."""
+    return SUMMARY.get_or_compute(case_summary)
+
+
+class SummaryView(APIView):
     """The figures the campaign quotes, computed over the whole tracker."""
 
     # Nested figures have no sensible spreadsheet shape: JSON only.
@@ -303,8 +406,78 @@ class SummaryView(ConditionalMixin, APIView):
         "or studio (unknowns counted apart, never in the denominator), IC "
         "award mentions by award body and year, statements by stance, "
         "campaigns by award body and the precedents.",
-        responses=SummarySerializer,
+        responses=serializers.SummarySerializer,
         tags=["summary"],
     )
     def get(self, request):
         return Response(summary_data())
+
+
+# --- The front door ------------------------------------------------------------
+
+
+class ApiRootView(APIView):
+    """Every resource of the API, with where to read it and its
+    documentation."""
+
+    renderer_classes = (ORJSONRenderer,)
+    # The resources, in the order the router registers them (urls.py).
+    resources: tuple[tuple[str, str], ...] = ()
+
+    @extend_schema(
+        summary="Every resource, by name",
+        responses={200: serializers.ApiRootSerializer},
+        tags=["api"],
+    )
+    def get(self, request):
+        absolute = request.build_absolute_uri
+        return Response(
+            {
+                "resources": {
+                    name: absolute(reverse(f"{basename}-list"))
+                    for name, basename in self.resources
+                },
+                "summary": absolute(reverse("api-summary")),
+                "schema": absolute(reverse("api-schema")),
+                "docs": absolute(reverse("api-docs")),
+                "redoc": absolute(reverse("api-redoc")),
+            }
+        )
+
+
+# What the documentation pages need beyond the site-wide policy, added to
+# these two responses only (the policy of every other page is unchanged):
+# Swagger UI's and ReDoc's stylesheets draw their icons as data: images.
+DOCS_IMAGES = {"img-src": ["data:"]}
+# ReDoc (the pinned drf-spectacular-sidecar build) inserts two <style>
+# elements when its bundle loads, before it can be given a nonce: allowed
+# by their hashes (the empty one and perfect-scrollbar's; a new sidecar
+# build that changes them fails tests/browser/test_api_docs.py). Later
+# styles carry this response's nonce. Its search index runs in a worker
+# made from a blob: URL. (Its sidebar's logo from Redocly's CDN is replaced
+# in static/api/redoc-init.js rather than allowed.)
+REDOC_STYLE_HASHES = [
+    "'sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU='",  # pragma: allowlist secret
+    "'sha256-QMIg+bpjm3JdElJ388KYke01izlUW0UoNOeKjpMxdgc='",  # pragma: allowlist secret
+]
+REDOC_POLICY = {
+    "style-src": [NONCE, *REDOC_STYLE_HASHES],
+    "img-src": ["data:"],
+    "worker-src": ["'self'", "blob:"],
+}
+
+
+@method_decorator(csp_update(DOCS_IMAGES), name="dispatch")
+class SwaggerView(SpectacularSwaggerSplitView):
+    """Swagger UI under the site's CSP: its init code is served apart (the
+    split view's ?script) and its page has no inline style."""
+
+    template_name = "api/swagger_ui.html"
+
+
+@method_decorator(csp_update(REDOC_POLICY), name="dispatch")
+class RedocView(SpectacularRedocView):
+    """ReDoc under the site's CSP: the init code is a static file, and the
+    styles ReDoc injects carry a nonce that this page alone allows."""
+
+    template_name = "api/redoc.html"

@@ -56,6 +56,21 @@ class AwardCategory(SluggedModel, CitedClaim):
 
     history = HistoricalRecords()
 
+    constraint_errors = {
+        "award_category_unique_name": (
+            "name",
+            "The award body already has a category of this name.",
+        ),
+        "award_category_year_plausible": (
+            "year_introduced",
+            "A year from 1888 to 2100.",
+        ),
+        "award_category_introduced_has_year": (
+            "year_introduced",
+            "A newly introduced category needs the year it was introduced.",
+        ),
+    }
+
     class Meta:
         ordering = ("award_body__name", "name")
         verbose_name_plural = "award categories"
@@ -121,6 +136,10 @@ class AwardOutcome(SluggedModel, CitedClaim):
     )
 
     history = HistoricalRecords(m2m_fields=[people])
+
+    constraint_errors = {
+        "award_outcome_year_plausible": ("ceremony_year", "A year from 1888 to 2100."),
+    }
 
     class Meta:
         ordering = ("-ceremony_year", "category")

@@ -3,7 +3,7 @@
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
+from django.db import models, router
 from django.utils.text import slugify
 
 from tracker.choices import DatePrecision
@@ -85,7 +85,48 @@ class AliasListField(models.JSONField):
         )
 
 
-class TimeStampedModel(models.Model):
+class FieldNamedConstraintsMixin:
+    """A broken constraint is reported against the field it is about, in
+    words, never as `{"__all__": ["Constraint “name” is violated."]}`
+    with the constraint's internal name. `constraint_errors` maps each
+    check constraint (and unique constraint over several fields) to
+    `(field, message)`; tests/test_models.py checks none is missing."""
+
+    constraint_errors: dict[str, tuple[str, str]] = {}
+
+    def validate_constraints(self, exclude=None):
+        # Django's own loop (Model.validate_constraints), which puts every
+        # error but a one-field unique one under NON_FIELD_ERRORS.
+        using = router.db_for_write(type(self), instance=self)
+        errors: dict[str, list] = {}
+        for model_class, constraints in self.get_constraints():
+            for constraint in constraints:
+                try:
+                    constraint.validate(model_class, self, exclude=exclude, using=using)
+                except ValidationError as error:
+                    field = self._constraint_field(constraint, error)
+                    if field is None:
+                        errors = error.update_error_dict(errors)
+                        continue
+                    if constraint.name in self.constraint_errors:
+                        error = ValidationError(
+                            self.constraint_errors[constraint.name][1],
+                            code=error.code,
+                        )
+                    errors.setdefault(field, []).append(error)
+        if errors:
+            raise ValidationError(errors)
+
+    def _constraint_field(self, constraint, error) -> str | None:
+        if constraint.name in self.constraint_errors:
+            return self.constraint_errors[constraint.name][0]
+        fields = getattr(constraint, "fields", ())
+        if getattr(error, "code", None) == "unique" and len(fields) == 1:
+            return fields[0]
+        return None
+
+
+class TimeStampedModel(FieldNamedConstraintsMixin, models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

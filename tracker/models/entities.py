@@ -17,7 +17,13 @@ from tracker.choices import (
     ProductionKind,
 )
 
-from .base import YEAR_VALIDATORS, AliasListField, SluggedModel, year_in_range
+from .base import (
+    YEAR_VALIDATORS,
+    AliasListField,
+    FieldNamedConstraintsMixin,
+    SluggedModel,
+    year_in_range,
+)
 from .sources import Citation, CitedClaim, deprecation_constraints
 
 wikidata_validator = RegexValidator(r"^Q[1-9]\d*$", "A Wikidata id looks like Q42.")
@@ -223,6 +229,26 @@ class Production(ExternalIdsMixin, SluggedModel, CitedClaim):
 
     history = HistoricalRecords()
 
+    constraint_errors = {
+        "production_start_year_plausible": (
+            "start_year",
+            "A year from 1888 to 2100.",
+        ),
+        "production_end_year_plausible": ("end_year", "A year from 1888 to 2100."),
+        "production_ends_after_it_starts": (
+            "end_year",
+            "It cannot end before it starts (start_year).",
+        ),
+        "production_known_ic_status_has_evidence": (
+            "ic_evidence",
+            "Say how strong the evidence for the IC status is.",
+        ),
+        "production_tmdb_id_unique": (
+            "tmdb_id",
+            "Another production of this kind has this TMDB id.",
+        ),
+    }
+
     class Meta:
         ordering = ("title",)
         constraints = [
@@ -279,7 +305,7 @@ class Production(ExternalIdsMixin, SluggedModel, CitedClaim):
         return [c.person for c in self.credits.all() if c.role in IC_ROLES]
 
 
-class Credit(models.Model):
+class Credit(FieldNamedConstraintsMixin, models.Model):
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="credits")
     production = models.ForeignKey(
         Production, on_delete=models.CASCADE, related_name="credits"
@@ -289,6 +315,13 @@ class Credit(models.Model):
     citations = GenericRelation(Citation)
 
     history = HistoricalRecords()
+
+    constraint_errors = {
+        "credit_unique_role_per_person_and_production": (
+            "role",
+            "The person already has this role on the production.",
+        ),
+    }
 
     class Meta:
         ordering = ("production", "role", "person")

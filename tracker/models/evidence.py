@@ -159,6 +159,15 @@ class IndustryStatistic(SluggedModel, CitedClaim):
 
     history = HistoricalRecords(m2m_fields=[publishers])
 
+    constraint_errors = {
+        "statistic_year_plausible": ("year", "A year from 1888 to 2100."),
+        "statistic_value_not_negative": ("value", "A figure cannot be negative."),
+        "statistic_percent_at_most_100": (
+            "value",
+            "A percentage cannot exceed 100.",
+        ),
+    }
+
     class Meta:
         ordering = ("-year", "metric")
         constraints = [

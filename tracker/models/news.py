@@ -21,7 +21,7 @@ from tracker.choices import (
     ReviewStatus,
 )
 
-from .base import TimeStampedModel
+from .base import FieldNamedConstraintsMixin, TimeStampedModel
 from .entities import Organization, Person, Production
 from .sources import Source
 
@@ -137,7 +137,7 @@ class NewsArticle(TimeStampedModel):
         return self.ic_related or self.award_mention
 
 
-class ArticleSighting(models.Model):
+class ArticleSighting(FieldNamedConstraintsMixin, models.Model):
     """One feed's entry for an article, by the feed's own guid."""
 
     feed = models.ForeignKey(Feed, on_delete=models.CASCADE, related_name="sightings")
@@ -146,6 +146,13 @@ class ArticleSighting(models.Model):
     )
     guid = models.CharField(max_length=1000)
     first_seen_at = models.DateTimeField(auto_now_add=True)
+
+    constraint_errors = {
+        "article_sighting_unique_guid_per_feed": (
+            "guid",
+            "The feed already has an entry with this guid.",
+        ),
+    }
 
     class Meta:
         constraints = [
@@ -224,6 +231,20 @@ class ArticleMatch(TimeStampedModel):
     history = HistoricalRecords(
         excluded_fields=("updated_at", "position", "score", "alias", "field")
     )
+
+    constraint_errors = {
+        "article_match_one_entity_of_its_type": (
+            "entity_type",
+            "Give exactly the one record its entity type names.",
+        ),
+        **{
+            f"article_match_unique_{field}": (
+                field,
+                f"The article is already matched to this {field}.",
+            )
+            for field in ("production", "person", "organization")
+        },
+    }
 
     class Meta:
         ordering = ("-article__published_at", "-score")

@@ -174,6 +174,13 @@ class Citation(Deprecatable, TimeStampedModel):
 
     history = HistoricalRecords()
 
+    constraint_errors = {
+        "citation_one_per_source_and_claim": (
+            "source",
+            "The claim already cites this source.",
+        ),
+    }
+
     class Meta:
         ordering = ("id",)
         indexes = [models.Index(fields=("content_type", "object_id"))]

@@ -1,0 +1,163 @@
+"""tracker.middleware.PublicCacheMiddleware: anonymous GETs are answered
+whole from the shared cache, keyed on URL, data version and negotiated
+format; a write shows at once; staff and token holders always get a fresh
+answer."""
+
+import pickle
+import uuid
+
+import pytest
+from rest_framework.test import APIClient
+
+from tests import factories as f
+from tracker.caching import DATA_VERSION_KEY
+from tracker.models import ApiToken, Production
+
+pytestmark = pytest.mark.django_db
+
+PUBLIC = "public, max-age=60, stale-while-revalidate=300"
+
+
+@pytest.fixture
+def production():
+    return f.ProductionFactory(title="I May Destroy You")
+
+
+CACHED_URLS = {
+    "api-list": "/api/v1/productions/",
+    "api-detail": "/api/v1/productions/{slug}/",
+    "api-summary": "/api/v1/summary/",
+    "api-root": "/api/v1/",
+    "case-page": "/",
+    "record-page": "/productions/{slug}/",
+}
+
+
+@pytest.mark.parametrize("url", CACHED_URLS.values(), ids=CACHED_URLS.keys())
+def test_a_second_anonymous_get_is_answered_from_the_cache(
+    client, production, django_assert_num_queries, url
+):
+    url = url.format(slug=production.slug)
+    first = client.get(url)
+
+    with django_assert_num_queries(0):
+        again = client.get(url)
+
+    assert first.status_code == again.status_code == 200
+    assert again.content == first.content
+    assert again["Cache-Control"] == PUBLIC
+    assert again["ETag"] == first["ETag"]
+    # The site's headers come with the cached answer too.
+    assert again["Content-Security-Policy"] == first["Content-Security-Policy"]
+    assert again["Content-Type"] == first["Content-Type"]
+
+
+def test_each_negotiated_format_is_kept_apart(client, production):
+    as_json = client.get("/api/v1/productions/", HTTP_ACCEPT="application/json")
+    as_csv = client.get(
+        f"/api/v1/productions/{production.slug}/", HTTP_ACCEPT="text/csv"
+    )
+    json_again = client.get(
+        f"/api/v1/productions/{production.slug}/", HTTP_ACCEPT="application/json"
+    )
+
+    assert as_json["Content-Type"] == "application/json"
+    assert as_csv["Content-Type"].startswith("text/csv")
+    assert json_again["Content-Type"] == "application/json"
+    assert json_again.json()["title"] == "I May Destroy You"
+    assert as_csv["ETag"] != json_again["ETag"]
+
+
+def test_after_a_write_the_next_get_shows_the_new_data(client, production):
+    url = f"/api/v1/productions/{production.slug}/"
+    assert client.get(url).json()["title"] == "I May Destroy You"
+
+    production.title = "I May Destroy You (2020)"
+    production.save()
+
+    assert client.get(url).json()["title"] == "I May Destroy You (2020)"
+    assert "(2020)" in client.get(f"/productions/{production.slug}/").content.decode()
+
+
+def test_an_if_none_match_is_answered_from_the_version_alone(
+    client, production, shared_cache, settings, django_assert_num_queries
+):
+    url = f"/api/v1/productions/{production.slug}/"
+    etag = client.get(url)["ETag"]
+    # Every stored answer gone: only the data version is left to go on.
+    prefix = settings.CACHES["default"]["KEY_PREFIX"]
+    stored = list(shared_cache.scan_iter(f"{prefix}:*tracker:response:*"))
+    assert stored
+    shared_cache.delete(*stored)
+
+    with django_assert_num_queries(0):
+        response = client.get(url, HTTP_IF_NONE_MATCH=etag)
+
+    assert response.status_code == 304
+    assert response["ETag"] == etag
+    assert response["Cache-Control"] == PUBLIC
+    assert not list(shared_cache.scan_iter(f"{prefix}:*tracker:response:*"))
+
+
+def test_a_write_by_another_process_invalidates_at_once(
+    client, production, shared_cache, settings
+):
+    url = f"/api/v1/productions/{production.slug}/"
+    client.get(url)
+    # Another process's write: the data version it sets in the shared cache.
+    # (A bulk update sends no signal, so only the version says it changed.)
+    Production.objects.filter(pk=production.pk).update(title="Changed elsewhere")
+    assert client.get(url).json()["title"] == "I May Destroy You"
+    prefix = settings.CACHES["default"]["KEY_PREFIX"]
+    (version_key,) = shared_cache.keys(f"{prefix}:*{DATA_VERSION_KEY}")
+    # Django's Redis cache stores strings pickled.
+    shared_cache.set(version_key, pickle.dumps(uuid.uuid4().hex))
+
+    assert client.get(url).json()["title"] == "Changed elsewhere"
+
+
+def test_a_staff_get_is_never_cached(client, production, staff_user):
+    url = f"/api/v1/productions/{production.slug}/"
+    client.get(url)
+    Production.objects.filter(pk=production.pk).update(title="Unsignalled")
+    staff = APIClient()
+    staff.force_login(staff_user)
+
+    response = staff.get(url)
+
+    assert response.json()["title"] == "Unsignalled"
+    assert "private" in response["Cache-Control"]
+    assert not response.has_header("ETag")
+    # The anonymous answer is the cached one, untouched by the staff GET.
+    assert client.get(url).json()["title"] == "I May Destroy You"
+
+
+def test_a_token_get_is_never_cached(client, production):
+    url = f"/api/v1/productions/{production.slug}/"
+    client.get(url)
+    Production.objects.filter(pk=production.pk).update(title="Unsignalled")
+    _, key = ApiToken.issue(f.StaffFactory(username="curator"))
+
+    response = APIClient().get(url, HTTP_AUTHORIZATION=f"Token {key}")
+
+    assert response.json()["title"] == "Unsignalled"
+    assert "private" in response["Cache-Control"]
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/admin/login/",  # sets the CSRF cookie
+        "/api/docs/redoc/",  # carries this response's CSP nonce
+        "/api/v1/productions/?format=csv",  # streams
+        "/api/v1/productions/no-such-production/",  # not a 200
+    ],
+)
+def test_what_is_personal_or_streamed_is_not_kept(client, production, url):
+    first = client.get(url)
+    again = client.get(url)
+
+    assert not again.has_header("ETag")
+    assert again.get("Cache-Control", "") != PUBLIC
+    if "nonce-" in first.get("Content-Security-Policy", ""):
+        assert first["Content-Security-Policy"] != again["Content-Security-Policy"]

@@ -5,6 +5,7 @@ of their own."""
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Iterable
 from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from dataclasses import asdict, dataclass
@@ -22,6 +23,8 @@ from .fetch import FetchError, FetchLimits, FetchResult, feed_fetch, feed_url_ch
 from .match import Matcher
 from .parse import FeedParseError, ParsedFeed, feed_parse
 from .store import articles_match, entries_store, matcher_get
+
+logger = logging.getLogger(__name__)
 
 # A feed failing this many times in a row is made inactive, with the reason,
 # until staff look at it.
@@ -227,6 +230,7 @@ def _download_record_safely(feed: Feed, future, matcher: Matcher) -> RefreshResu
     except Exception as exc:
         # As the refresh_news command does: one feed's unexpected error is
         # reported, and the other feeds are still stored.
+        logger.exception("Refresh of feed %s failed", feed.pk)
         return RefreshResult(feed.pk, feed.url, FeedStatus.ERROR, error=f"{exc!r}")
 
 

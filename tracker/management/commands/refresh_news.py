@@ -1,4 +1,5 @@
 import json
+import logging
 import sys
 
 from django.core.management.base import BaseCommand, CommandError
@@ -7,6 +8,8 @@ from tqdm import tqdm
 from tracker.choices import FeedStatus
 from tracker.models import Feed
 from tracker.news.services import RefreshResult, feed_refresh, feeds_due
+
+logger = logging.getLogger(__name__)
 
 
 class Command(BaseCommand):
@@ -45,6 +48,7 @@ class Command(BaseCommand):
             try:
                 result = feed_refresh(feed_id=item.pk)
             except Exception as exc:
+                logger.exception("Refresh of feed %s failed", item.pk)
                 result = RefreshResult(
                     item.pk, item.url, FeedStatus.ERROR, error=f"{exc!r}"
                 )

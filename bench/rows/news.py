@@ -7,7 +7,6 @@ import datetime as dt
 import email.utils
 import hashlib
 import json
-import logging
 import random
 import re
 import subprocess
@@ -377,9 +376,11 @@ def feeds_refreshing(ctx: Context) -> Outcome:
     timings = {"concurrent": Timings(), "sequential": Timings()}
     server = SlowFeedServer(items)
     run = 0
-    # httpx logs every request at INFO: 2 x 200 lines per run.
-    logging.getLogger("httpx").setLevel(logging.WARNING)
-    with override_settings(TRACKER_ALLOW_PRIVATE_FEEDS=True), served(server):
+    ports = [*settings.TRACKER_FETCH_PORTS, server.server_address[1]]
+    with (
+        override_settings(TRACKER_ALLOW_PRIVATE_FEEDS=True, TRACKER_FETCH_PORTS=ports),
+        served(server),
+    ):
         matcher_reset()
         for _ in range(repeats):
             for side in ("concurrent", "sequential"):
@@ -574,8 +575,10 @@ from pathlib import Path
 from tracker.news.fetch import FetchLimits, feed_fetch
 from tracker.news.parse import feed_parse
 
+from urllib.parse import urlsplit
+
 url, small_url, cap = sys.argv[1], sys.argv[2], int(sys.argv[3])
-limits = FetchLimits(max_bytes=cap)
+limits = FetchLimits(max_bytes=cap, ports=(urlsplit(url).port,))
 
 
 def status(field):

@@ -262,6 +262,12 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
 # deployment's own network.
 TRACKER_ALLOW_PRIVATE_FEEDS = env.bool("TRACKER_ALLOW_PRIVATE_FEEDS", default=False)
 TRACKER_FEED_MAX_BYTES = env.int("TRACKER_FEED_MAX_BYTES", default=5 * 1024 * 1024)
+# One wall-clock bound on a whole fetch (DNS, connection, headers, body, every
+# redirect), and the only ports the fetcher connects to.
+TRACKER_FETCH_TIMEOUT = env.float("TRACKER_FETCH_TIMEOUT", default=30.0)
+TRACKER_FETCH_PORTS = env.list(
+    "TRACKER_FETCH_PORTS", cast=int, default=[80, 443, 8080, 8443]
+)
 # A scraper's query string beyond this is refused with 414 before any view.
 TRACKER_MAX_QUERY_STRING = env.int("TRACKER_MAX_QUERY_STRING", default=2048)
 

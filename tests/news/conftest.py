@@ -3,7 +3,9 @@ serves. Only the internet is faked: names resolve through a dictionary."""
 
 from __future__ import annotations
 
+import contextlib
 import gzip
+import socket
 import threading
 import time
 from collections.abc import Callable
@@ -76,10 +78,27 @@ class _Handler(BaseHTTPRequestHandler):
 class FeedServer(ThreadingHTTPServer):
     daemon_threads = True
 
-    def __init__(self):
-        super().__init__(("127.0.0.1", 0), _Handler)
+    def __init__(self, port: int = 0):
+        super().__init__(("127.0.0.1", port), _Handler)
         self.routes: dict[str, Route] = {}
         self.seen: list[tuple[str, dict]] = []
+
+    @classmethod
+    @contextlib.contextmanager
+    def running(cls, *, port: int = 0, settings=None):
+        """A server answering on a thread; with `settings`, its port is let
+        through the fetcher's port list the way production lets 443
+        through: by the setting."""
+        server = cls(port)
+        if settings is not None:
+            settings.TRACKER_FETCH_PORTS = [*settings.TRACKER_FETCH_PORTS, server.port]
+        thread = threading.Thread(target=server.serve_forever, daemon=True)
+        thread.start()
+        try:
+            yield server
+        finally:
+            server.shutdown()
+            server.server_close()
 
     @property
     def port(self) -> int:
@@ -97,13 +116,120 @@ class FeedServer(ThreadingHTTPServer):
 
 
 @pytest.fixture
-def feed_server():
-    server = FeedServer()
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
+def feed_server(settings):
+    with FeedServer.running(settings=settings) as server:
+        yield server
+
+
+@pytest.fixture
+def unreachable_url(settings):
+    """A local address that nothing listens on, its port let through: a
+    connection refused, the plainest network failure."""
+    probe = socket.create_server(("127.0.0.1", 0))
+    port = probe.getsockname()[1]
+    probe.close()
+    settings.TRACKER_FETCH_PORTS = [*settings.TRACKER_FETCH_PORTS, port]
+    return f"http://127.0.0.1:{port}/rss"
+
+
+class HostileServer:
+    """A TCP server on 127.0.0.1 that answers every connection with a
+    script written at the byte level (`send` and `drip`), for what no HTTP
+    server library would send: headers a byte a second, endless chunk-size
+    lines, a TLS handshake that never ends."""
+
+    def __init__(self):
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.listener.settimeout(0.2)
+        self.stopped = threading.Event()
+        self.script: Callable[[HostileConnection], None] = lambda conn: None
+        self.read_request = True
+        self.connections = 0
+        self.thread = threading.Thread(target=self._accept, daemon=True)
+        self.thread.start()
+
+    @property
+    def port(self) -> int:
+        return self.listener.getsockname()[1]
+
+    def url(self, path: str = "/", scheme: str = "http") -> str:
+        return f"{scheme}://127.0.0.1:{self.port}{path}"
+
+    def serve(
+        self,
+        script: Callable[[HostileConnection], None],
+        path: str = "/",
+        *,
+        read_request: bool = True,
+        scheme: str = "http",
+    ) -> str:
+        """`script` answers each connection; without `read_request` it
+        starts at once (a TLS client speaks first, in no HTTP)."""
+        self.script = script
+        self.read_request = read_request
+        return self.url(path, scheme)
+
+    def _accept(self):
+        while not self.stopped.is_set():
+            try:
+                sock, _ = self.listener.accept()
+            except TimeoutError:
+                continue
+            except OSError:
+                return
+            self.connections += 1
+            threading.Thread(
+                target=self._run, args=(HostileConnection(sock, self),), daemon=True
+            ).start()
+
+    def _run(self, conn: HostileConnection):
+        try:
+            if self.read_request:
+                conn.request_read()
+            self.script(conn)
+        except OSError:
+            pass
+        finally:
+            conn.sock.close()
+
+    def close(self):
+        self.stopped.set()
+        self.listener.close()
+        self.thread.join(timeout=5)
+
+
+class HostileConnection:
+    def __init__(self, sock: socket.socket, server: HostileServer):
+        self.sock = sock
+        self.server = server
+        self.request = b""
+
+    def request_read(self):
+        self.sock.settimeout(10)
+        while b"\r\n\r\n" not in self.request and len(self.request) < 65536:
+            data = self.sock.recv(4096)
+            if not data:
+                break
+            self.request += data
+
+    def send(self, data: bytes):
+        self.sock.sendall(data)
+
+    def drip(self, data: bytes, every: float):
+        """One byte, then a pause, until the data or the test ends."""
+        for i in range(len(data)):
+            if self.server.stopped.is_set():
+                return
+            self.sock.sendall(data[i : i + 1])
+            time.sleep(every)
+
+
+@pytest.fixture
+def hostile_server(settings):
+    server = HostileServer()
+    settings.TRACKER_FETCH_PORTS = [*settings.TRACKER_FETCH_PORTS, server.port]
     yield server
-    server.shutdown()
-    server.server_close()
+    server.close()
 
 
 @pytest.fixture

@@ -5,6 +5,7 @@ that talk to it from outside (manage.py, SQL, waiting)."""
 from __future__ import annotations
 
 import os
+import socket
 import sqlite3
 import subprocess
 import sys
@@ -17,9 +18,19 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def site_prepare(database: Path, broker_url: str, **extra_env: str) -> dict:
+def free_port() -> int:
+    probe = socket.create_server(("127.0.0.1", 0))
+    port = probe.getsockname()[1]
+    probe.close()
+    return port
+
+
+def site_prepare(
+    database: Path, broker_url: str, feed_port: int, **extra_env: str
+) -> dict:
     """Migrate `database`, load the demo data, and return the environment
-    every process of the site (web, worker, manage.py) runs with."""
+    every process of the site (web, worker, manage.py) runs with; its
+    fetcher lets `feed_port` through, for a local feed server there."""
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "config.settings.dev",
@@ -27,6 +38,7 @@ def site_prepare(database: Path, broker_url: str, **extra_env: str) -> dict:
         "CELERY_BROKER_URL": broker_url,
         "CELERY_RESULT_BACKEND": "django-db",
         "TRACKER_ALLOW_PRIVATE_FEEDS": "1",
+        "TRACKER_FETCH_PORTS": f"80,443,8080,8443,{feed_port}",
         "PYTHONUNBUFFERED": "1",
         **extra_env,
     }

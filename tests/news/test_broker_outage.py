@@ -23,10 +23,12 @@ import pytest
 import redis
 
 from tests.conftest import services_required
+from tests.news.conftest import FeedServer
 from tests.news.sites import (
     ROOT,
     articles_of,
     feed_added,
+    free_port,
     manage,
     process_stop,
     query,
@@ -110,8 +112,17 @@ def site(broker, tmp_path_factory):
     """A migrated database with the demo data, and the environment every
     process of the site shares: the throwaway broker among it."""
     database = tmp_path_factory.mktemp("outage") / "tracker.sqlite3"
-    env = site_prepare(database, broker.url, CELERY_TASK_ALWAYS_EAGER="0")
-    return {"env": env, "database": database}
+    port = free_port()
+    env = site_prepare(database, broker.url, port, CELERY_TASK_ALWAYS_EAGER="0")
+    return {"env": env, "database": database, "feed_port": port}
+
+
+@pytest.fixture
+def feed_server(site, settings):
+    """The suite's feed server, on the one port the site's processes let
+    through: their TRACKER_FETCH_PORTS is fixed when they start."""
+    with FeedServer.running(port=site["feed_port"], settings=settings) as server:
+        yield server
 
 
 @pytest.fixture

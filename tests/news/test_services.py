@@ -180,8 +180,10 @@ def test_a_429_is_not_retried_before_its_retry_after(feed_server, feed_make):
     assert feed.next_fetch_at - feed.last_checked_at >= dt.timedelta(seconds=7200)
 
 
-def test_a_network_failure_is_raised_for_a_retry_after_being_recorded(feed_make):
-    feed = feed_make("http://127.0.0.1:9/rss")
+def test_a_network_failure_is_raised_for_a_retry_after_being_recorded(
+    feed_make, unreachable_url
+):
+    feed = feed_make(unreachable_url)
 
     with pytest.raises(services.FeedTemporarilyFailing):
         feed_refresh(feed_id=feed.pk, raise_transient=True)

@@ -50,8 +50,10 @@ def test_refresh_feed_returns_its_summary(feed_server, feed_file, feed_make):
     assert "skipped" in result["error"]
 
 
-def test_refresh_feed_asks_for_a_retry_after_recording_a_network_failure(feed_make):
-    feed = feed_make("http://127.0.0.1:9/rss")
+def test_refresh_feed_asks_for_a_retry_after_recording_a_network_failure(
+    feed_make, unreachable_url
+):
+    feed = feed_make(unreachable_url)
 
     with pytest.raises(Retry) as retry:
         refresh_feed.delay(feed.pk).get()

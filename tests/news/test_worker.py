@@ -20,11 +20,12 @@ import redis
 from celery import Celery
 
 from tests.conftest import services_required
-from tests.news.conftest import Route
+from tests.news.conftest import FeedServer, Route
 from tests.news.sites import (
     ROOT,
     articles_of,
     feed_added,
+    free_port,
     process_stop,
     query,
     site_prepare,
@@ -61,8 +62,17 @@ def worker_site(redis_broker, tmp_path_factory):
     process needs."""
     database = tmp_path_factory.mktemp("worker") / "tracker.sqlite3"
     queue = f"news-test-{uuid.uuid4().hex[:8]}"
-    env = site_prepare(database, REDIS_URL)
-    return {"env": env, "database": database, "queue": queue}
+    port = free_port()
+    env = site_prepare(database, REDIS_URL, port)
+    return {"env": env, "database": database, "queue": queue, "feed_port": port}
+
+
+@pytest.fixture
+def feed_server(worker_site, settings):
+    """The suite's feed server, on the one port the site's processes let
+    through: their TRACKER_FETCH_PORTS is fixed when they start."""
+    with FeedServer.running(port=worker_site["feed_port"], settings=settings) as server:
+        yield server
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from tracker.choices import ReviewStatus
 from tracker.models import ArticleMatch, Feed, NewsArticle
 from tracker.news.fetch import FetchError, feed_url_check
 from tracker.news.parse import summary_clean
-from tracker.news.services import feed_refresh, matches_review
+from tracker.news.services import feed_limits, feed_refresh, matches_review
 
 from .core import TrackerAdmin
 
@@ -32,7 +32,11 @@ class FeedForm(forms.ModelForm):
     def clean_url(self):
         url = self.cleaned_data["url"]
         try:
-            feed_url_check(url, allow_private=settings.TRACKER_ALLOW_PRIVATE_FEEDS)
+            feed_url_check(
+                url,
+                allow_private=settings.TRACKER_ALLOW_PRIVATE_FEEDS,
+                limits=feed_limits(),
+            )
         except FetchError as exc:
             raise forms.ValidationError(str(exc)) from exc
         return url

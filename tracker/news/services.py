@@ -58,7 +58,16 @@ class RefreshResult:
 
 
 def feed_limits() -> FetchLimits:
-    return FetchLimits(max_bytes=settings.TRACKER_FEED_MAX_BYTES)
+    """The fetcher's limits from the settings: every fetch (the Celery task,
+    refresh_news, the admin) goes through these."""
+    total = settings.TRACKER_FETCH_TIMEOUT
+    return FetchLimits(
+        max_bytes=settings.TRACKER_FEED_MAX_BYTES,
+        total_timeout=total,
+        connect_timeout=min(FetchLimits.connect_timeout, total),
+        read_timeout=min(FetchLimits.read_timeout, total),
+        ports=tuple(settings.TRACKER_FETCH_PORTS),
+    )
 
 
 def feeds_due(now: dt.datetime | None = None) -> QuerySet[Feed]:
@@ -290,7 +299,11 @@ def _download_record(
 def feed_add(*, url: str, name: str = "", interval_minutes: int = 30) -> Feed:
     """A new feed, after the same address check the fetcher makes."""
     try:
-        feed_url_check(url, allow_private=settings.TRACKER_ALLOW_PRIVATE_FEEDS)
+        feed_url_check(
+            url,
+            allow_private=settings.TRACKER_ALLOW_PRIVATE_FEEDS,
+            limits=feed_limits(),
+        )
     except FetchError as exc:
         raise ValidationError({"url": str(exc)}) from exc
     feed = Feed(url=url, name=name or url, interval_minutes=interval_minutes)

@@ -142,8 +142,10 @@ def test_a_worker_consumes_a_refresh_from_redis(
     assert {"Michaela Coel", "Ita O'Brien", "BAFTA"} <= matched
     # The worker logs in the shared format, its task's lines naming the task.
     wait_for(
-        lambda: f"[request - task {task_id}] Task tracker.tasks.refresh_feed"
-        in (tmp_path / "worker.log").read_text(),
+        lambda: (
+            f"[request - task {task_id}] Task tracker.tasks.refresh_feed"
+            in (tmp_path / "worker.log").read_text()
+        ),
         what="the task's log line",
     )
 

@@ -162,3 +162,12 @@ class ReviewStatus(models.TextChoices):
     PENDING = "pending", "Pending"
     APPROVED = "approved", "Approved"
     REJECTED = "rejected", "Rejected"
+
+
+class LeadStatus(models.TextChoices):
+    """What staff made of an article about intimacy coordination that names
+    nothing the tracker holds."""
+
+    OPEN = "open", "Open"
+    DISMISSED = "dismissed", "Dismissed"
+    PROMOTED = "promoted", "Promoted to a source"

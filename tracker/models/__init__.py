@@ -2,15 +2,24 @@ from .awards import AwardCategory, AwardMention, AwardOutcome
 from .campaigns import Campaign, CampaignMilestone
 from .entities import Credit, Organization, Person, Production
 from .evidence import IndustryStatistic, Policy, Statement
-from .news import ArticleMatch, ArticleSighting, Feed, NewsArticle
+from .news import (
+    AmbiguousAlias,
+    ArticleMatch,
+    ArticleSighting,
+    Feed,
+    Lead,
+    NewsArticle,
+)
 from .sources import Citation, CitedClaim, Source
 from .tokens import ApiToken
 
 __all__ = (
+    "AmbiguousAlias",
     "ApiToken",
     "ArticleMatch",
     "ArticleSighting",
     "Feed",
+    "Lead",
     "NewsArticle",
     "AwardCategory",
     "AwardMention",

@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from tests import factories
 from tracker import backup, choices
+from tracker.backup.rows import Checksum, canonical_line
 from tracker.models import (
     ApiToken,
     ArticleMatch,
@@ -101,15 +102,15 @@ def _rewrite(path: Path, change) -> None:
     careless hand edit would."""
     lines = [orjson.loads(line) for line in _lines(path)]
     header, rows = lines[0], [row for row in change(lines[1:-1]) if row]
-    checksum = backup._Checksum()
+    checksum = Checksum()
     for row in rows:
-        checksum.add(row["model"], backup._canonical_line(row))
+        checksum.add(row["model"], canonical_line(row))
     summary = checksum.summary(lines[-1]["manifest"]["counts"])
     manifest = {"manifest": {**lines[-1]["manifest"], "counts": summary.counts}}
     manifest["manifest"]["checksum"] = summary.checksum
     with gzip.open(path, "wb") as out:
         for record in (header, *rows, manifest):
-            out.write(backup._canonical_line(record) + b"\n")
+            out.write(canonical_line(record) + b"\n")
 
 
 def test_the_whole_database_survives_export_flush_import(campaign_data, tmp_path):

@@ -268,6 +268,9 @@ TRACKER_FETCH_TIMEOUT = env.float("TRACKER_FETCH_TIMEOUT", default=30.0)
 TRACKER_FETCH_PORTS = env.list(
     "TRACKER_FETCH_PORTS", cast=int, default=[80, 443, 8080, 8443]
 )
+# Backups are signed with this key and a restore checks it (tracker/backup/
+# signing.py says why it is not SECRET_KEY).
+TRACKER_BACKUP_SIGNING_KEY = env("BACKUP_SIGNING_KEY", default="")
 # A scraper's query string beyond this is refused with 414 before any view.
 TRACKER_MAX_QUERY_STRING = env.int("TRACKER_MAX_QUERY_STRING", default=2048)
 # Imports larger than this are refused before they are read.

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import gzip
+import os
 from pathlib import Path
 
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
@@ -21,6 +22,16 @@ from .rows import (
     progress_bar,
     versions,
 )
+from .signing import backup_signature
+
+
+def _private_file(path: Path):
+    """`path` opened for writing with mode 0600 from its first byte: a backup
+    holds password hashes and the audit trail."""
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    # A leftover partial file keeps its old mode through O_CREAT.
+    os.fchmod(descriptor, 0o600)
+    return os.fdopen(descriptor, "wb")
 
 
 def backup_export(
@@ -51,12 +62,16 @@ def backup_export(
             "versions": versions(),
             "migrations": applied_migrations(using),
         }
+        header_line = canonical_line(header)
+        # Checked before any row is read: no key, no backup.
+        backup_signature(header_line, {})
         try:
             with (
-                gzip.open(partial, "wb") as out,
+                _private_file(partial) as raw,
+                gzip.GzipFile(fileobj=raw, mode="wb") as out,
                 progress_bar(total, progress, "export") as bar,
             ):
-                out.write(canonical_line(header) + b"\n")
+                out.write(header_line + b"\n")
                 for model in models_:
                     for label, line in model_rows(model, using):
                         checksum.add(label, line)
@@ -64,14 +79,13 @@ def backup_export(
                         bar.update()
                 summary = checksum.summary(m._meta.label_lower for m in models_)
                 manifest = {
-                    "manifest": {
-                        "format": FORMAT_NAME,
-                        "version": FORMAT_VERSION,
-                        "counts": summary.counts,
-                        "checksum": summary.checksum,
-                    }
+                    "format": FORMAT_NAME,
+                    "version": FORMAT_VERSION,
+                    "counts": summary.counts,
+                    "checksum": summary.checksum,
                 }
-                out.write(canonical_line(manifest) + b"\n")
+                manifest["signature"] = backup_signature(header_line, manifest)
+                out.write(canonical_line({"manifest": manifest}) + b"\n")
         except BaseException:
             partial.unlink(missing_ok=True)
             raise

@@ -32,6 +32,7 @@ from .rows import (
     m2m_fields,
     progress_bar,
 )
+from .signing import signature_check
 
 
 @dataclass
@@ -86,17 +87,18 @@ def _check_header(header: dict, path: Path, using: str) -> None:
         )
 
 
-def _check_file(path: Path, using: str) -> _CheckedFile:
+def _check_file(path: Path, using: str, trust_unsigned: bool) -> _CheckedFile:
     """Read the whole file once and prove it whole before anything is written."""
     known = {model._meta.label_lower for model in backup_models()}
     checksum = Checksum()
     header = manifest = None
+    header_line = b""
     for number, line in enumerate(_lines(path), start=1):
         if manifest is not None:
             raise BackupError(f"{path} is corrupt: data after the manifest.")
         record = _parse(line, number, path)
         if header is None:
-            header = record
+            header, header_line = record, line.rstrip(b"\n")
             _check_header(header, path, using)
         elif "manifest" in record:
             manifest = record["manifest"]
@@ -112,6 +114,8 @@ def _check_file(path: Path, using: str) -> _CheckedFile:
         raise BackupError(f"{path} is empty.")
     if manifest is None:
         raise BackupError(f"{path} is truncated: it has no manifest.")
+    if not trust_unsigned:
+        signature_check(header_line, manifest, path)
     summary = checksum.summary(manifest.get("counts", {}))
     if summary.counts != manifest.get("counts") or summary.checksum != manifest.get(
         "checksum"
@@ -237,6 +241,7 @@ def backup_import(
     path: Path | str,
     using: str = DEFAULT_DB_ALIAS,
     replace: bool = False,
+    trust_unsigned: bool = False,
     progress: bool = False,
 ) -> BackupSummary:
     """Restore `path` into an empty database (or replace what it holds).
@@ -248,7 +253,7 @@ def backup_import(
     # Natural keys resolve through this cache; a flush or an earlier
     # restore in the same process may have renumbered the content types.
     ContentType.objects.clear_cache()
-    checked = _check_file(path, using)
+    checked = _check_file(path, using, trust_unsigned)
     models_ = backup_models()
     connection = connections[using]
     with transaction.atomic(using=using):

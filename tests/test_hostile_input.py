@@ -20,8 +20,8 @@ from django.urls import reverse
 from tests import factories
 from tracker.api.urls import router
 from tracker.models import NewsArticle
+from tracker.news.article_store import entries_store
 from tracker.news.parse import feed_parse
-from tracker.news.store import entries_store
 
 LIST_ENDPOINTS = tuple(
     (f"/api/v1/{prefix}/", viewset)

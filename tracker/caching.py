@@ -4,7 +4,8 @@ data version they share.
 | entry | key | TTL |
 |---|---|---|
 | `DATA_VERSION` | `tracker:data:version` | none: changed by any write |
-| `CASE_PAGE` | `tracker:case:page:<version>` | 15 min |
+| `CASE_PAGE` | `tracker:case:page:<version>:<host digest>` | 15 min |
+| `LAST_CHANGED` | `tracker:site:last-changed:<version>` | 15 min |
 | `SUMMARY` | `tracker:api:summary:<version>` | 5 min |
 | `LIST_COUNT` | `tracker:count:<version>:<sha256 of the query>` | 1 min |
 | readiness probe | `tracker:readyz:probe` | 10 s |
@@ -57,6 +58,8 @@ class CacheEntry:
 
 # Rendered whole: the same for every visitor.
 CASE_PAGE = CacheEntry("tracker:case:page", ttl=60 * 15)
+# When the data last changed, in every public page's footer.
+LAST_CHANGED = CacheEntry("tracker:site:last-changed", ttl=60 * 15)
 # The figures behind the case page and /api/v1/summary/.
 SUMMARY = CacheEntry("tracker:api:summary", ttl=60 * 5)
 # COUNT(*) of a filtered list reads the whole table; short, since bulk

@@ -98,6 +98,13 @@ ORGANIZATIONS = [
     ),
 ]
 
+# The names readers know award bodies by, shown on the public pages.
+SHORT_NAMES = {
+    "academy-of-motion-picture-arts-and-sciences": "The Academy",
+    "bafta": "BAFTA",
+    "television-academy": "Television Academy (Emmys)",
+}
+
 PEOPLE = [
     ("erika-lust", "Erika Lust", ["Erika Hallqvist"], "Sex-positive filmmaker"),
     ("mam-smith", "Mam Smith", [], "Intimacy coordinator and stunt veteran"),
@@ -285,7 +292,12 @@ def demo_data_load() -> Loaded:
         slug: _upsert(
             Organization,
             {"slug": slug},
-            {"name": name, "kind": kind, "aliases": aliases},
+            {
+                "name": name,
+                "kind": kind,
+                "aliases": aliases,
+                "short_name": SHORT_NAMES.get(slug, ""),
+            },
             loaded,
         )
         for slug, name, kind, aliases in ORGANIZATIONS

@@ -14,6 +14,8 @@ import unicodedata
 from django.db import connections
 from django.db.models import QuerySet
 
+from tracker.choices import IC_ROLES
+
 # The columns searched per table; the PostgreSQL migration indexes the same
 # expressions, so a change here needs a migration there.
 SEARCH_COLUMNS = {
@@ -28,7 +30,24 @@ SEARCH_COLUMNS = {
     "tracker_awardcategory": ("name", "description"),
     "tracker_awardoutcome": ("slug",),
     "tracker_campaign": ("name", "summary"),
+    "tracker_campaignmilestone": ("title", "description"),
     "tracker_newsarticle": ("title", "summary"),
+}
+# People a row is also found by: a statement by its speaker's name, a
+# production by its coordinator's. Each is an EXISTS over the people table
+# whose search document is the indexed one, so PostgreSQL answers it from
+# the people's GIN index; `{match}` is where that document is matched.
+RELATED_PEOPLE = {
+    "tracker_statement": (
+        'EXISTS (SELECT 1 FROM "tracker_person" WHERE "tracker_person"."id" = '
+        '"tracker_statement"."speaker_id" AND {match})'
+    ),
+    "tracker_production": (
+        'EXISTS (SELECT 1 FROM "tracker_credit" INNER JOIN "tracker_person" ON '
+        '"tracker_person"."id" = "tracker_credit"."person_id" WHERE '
+        '"tracker_credit"."production_id" = "tracker_production"."id" AND '
+        '"tracker_credit"."role" IN ({roles}) AND {match})'
+    ),
 }
 INDEXED_TABLES = (
     "tracker_production",
@@ -45,7 +64,7 @@ APOSTROPHES = "'\u2018\u2019\u02bc"
 _NO_APOSTROPHES = str.maketrans("", "", APOSTROPHES)
 
 
-def fold(text: str | None) -> str | None:
+def unaccent(text: str | None) -> str | None:
     """Lower case without accents or apostrophes: 'Ita O’Brien' ->
     'ita obrien'."""
     if text is None:
@@ -56,7 +75,7 @@ def fold(text: str | None) -> str | None:
 
 
 def search_words(query: str) -> list[str]:
-    return _WORD.findall(fold(query) or "")[:10]
+    return _WORD.findall(unaccent(query) or "")[:10]
 
 
 def search_text(table: str, vendor: str) -> str:
@@ -81,28 +100,40 @@ def search_document(table: str, vendor: str) -> str:
 def _register_sqlite_function(connection) -> None:
     connection.ensure_connection()
     connection.connection.create_function(
-        "tracker_unaccent", 1, fold, deterministic=True
+        "tracker_unaccent", 1, unaccent, deterministic=True
     )
+
+
+def _match(table: str, vendor: str, words: list[str]) -> tuple[str, list]:
+    """SQL true when `table`'s row holds every word, with its params."""
+    document = search_document(table, vendor)
+    if vendor == "postgresql":
+        tsquery = " & ".join(f"{word}:*" for word in words)
+        return (
+            f"{document} @@ to_tsquery('simple'::regconfig, tracker_unaccent(%s))",
+            [tsquery],
+        )
+    return " AND ".join(f"instr({document}, %s) > 0" for _ in words), list(words)
 
 
 def search_filter(queryset: QuerySet, query: str) -> QuerySet:
     """Rows whose searched columns contain every word of `query` (as a
-    word prefix on PostgreSQL, as a substring on SQLite)."""
+    word prefix on PostgreSQL, as a substring on SQLite), or, for
+    statements and productions, whose speaker or coordinator is named so."""
     words = search_words(query)
     if not words:
         return queryset
     table = queryset.model._meta.db_table
     connection = connections[queryset.db]
-    document = search_document(table, connection.vendor)
-    if connection.vendor == "postgresql":
-        tsquery = " & ".join(f"{word}:*" for word in words)
-        return queryset.extra(  # noqa: S610  # nosec B610
-            where=[
-                f"{document} @@ to_tsquery('simple'::regconfig, tracker_unaccent(%s))"
-            ],
-            params=[tsquery],
-        )
-    _register_sqlite_function(connection)
-    return queryset.extra(  # noqa: S610  # nosec B610
-        where=[f"instr({document}, %s) > 0" for _ in words], params=words
-    )
+    if connection.vendor != "postgresql":
+        _register_sqlite_function(connection)
+    where, params = _match(table, connection.vendor, words)
+    related = RELATED_PEOPLE.get(table)
+    if related:
+        person, person_params = _match("tracker_person", connection.vendor, words)
+        roles = ", ".join("%s" for _ in IC_ROLES)
+        where = f"(({where}) OR {related.format(match=person, roles=roles)})"
+        if table == "tracker_production":
+            person_params = [*(str(role) for role in IC_ROLES), *person_params]
+        params = [*params, *person_params]
+    return queryset.extra(where=[where], params=params)  # noqa: S610  # nosec B610

@@ -4,26 +4,42 @@ redelivery after a lost worker are safe."""
 
 import logging
 
-from celery import shared_task
+from celery import Task, shared_task
 from django.db import transaction
 from kombu.exceptions import OperationalError
 
-from tracker.news.services import FeedTemporarilyFailing, feed_refresh, feeds_claim
+from tracker.news.services import (
+    CLAIM_FOR,
+    feed_failure_record,
+    feed_refresh,
+    feeds_claim,
+)
 
 logger = logging.getLogger(__name__)
 
+# A refresh still queued when its feed's claim lapses is a duplicate of the
+# one the schedule queues then: it expires instead of running twice. As a
+# task attribute it applies wherever the task is queued from.
+REFRESH_EXPIRES = int(CLAIM_FOR.total_seconds())
 
-@shared_task(
-    bind=True,
-    autoretry_for=(FeedTemporarilyFailing,),
-    retry_backoff=30,
-    retry_backoff_max=600,
-    retry_jitter=True,
-    max_retries=2,
-    acks_late=True,
-)
-def refresh_feed(self, feed_id: int) -> dict:
-    return feed_refresh(feed_id=feed_id, raise_transient=True).as_dict()
+
+class FeedRefreshTask(Task):
+    def on_failure(self, exc, task_id, args, kwargs, einfo):
+        # The refresh records its own failures, a soft time limit included;
+        # what reaches here ended it from outside (the hard time limit kills
+        # the process; this runs in the worker that did it), so the feed's
+        # health still shows it.
+        feed_id = (list(args) + [kwargs.get("feed_id")])[0]
+        logger.error("Refresh of feed %s ended: %r", feed_id, exc)
+        if feed_id is not None:
+            feed_failure_record(feed_id=feed_id, error=exc)
+
+
+# No autoretry: a failed refresh is recorded on the feed and its next fetch
+# pushed back (services.backoff_delay); that schedule is the one retry layer.
+@shared_task(base=FeedRefreshTask, acks_late=True, expires=REFRESH_EXPIRES)
+def refresh_feed(feed_id: int) -> dict:
+    return feed_refresh(feed_id=feed_id).as_dict()
 
 
 def refreshes_queue(feed_ids: list[int]) -> list[int]:

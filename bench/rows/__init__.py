@@ -1,3 +1,3 @@
 """Importing this package registers every benchmark row, in order."""
 
-from . import api, news  # noqa: F401
+from . import api, matching, memory, news_search, parsing, refreshing, storing  # noqa: F401

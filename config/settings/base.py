@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.contrib.sitemaps",
     "django.contrib.postgres",
     "corsheaders",
     "rest_framework",
@@ -84,6 +85,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "tracker.web.context_processors.site",
             ],
         },
     },
@@ -268,6 +270,11 @@ TRACKER_FETCH_TIMEOUT = env.float("TRACKER_FETCH_TIMEOUT", default=30.0)
 TRACKER_FETCH_PORTS = env.list(
     "TRACKER_FETCH_PORTS", cast=int, default=[80, 443, 8080, 8443]
 )
+# One document's parse (decoding and sanitizing included) past this many
+# seconds is refused and recorded on the feed.
+TRACKER_FEED_PARSE_SECONDS = env.float("TRACKER_FEED_PARSE_SECONDS", default=10.0)
+# New articles one refresh of one feed may add; the rest wait for the next.
+TRACKER_FEED_MAX_NEW_ENTRIES = env.int("TRACKER_FEED_MAX_NEW_ENTRIES", default=500)
 # Backups are signed with this key and a restore checks it (tracker/backup/
 # signing.py says why it is not SECRET_KEY).
 TRACKER_BACKUP_SIGNING_KEY = env("BACKUP_SIGNING_KEY", default="")

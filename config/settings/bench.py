@@ -1,6 +1,8 @@
 """Benchmarks: production-like (DEBUG off) on their own database, so a run
 never touches development data."""
 
+from pathlib import Path
+
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
@@ -22,9 +24,26 @@ if "bench" not in str(DATABASES["default"]["NAME"]):
 STORAGES["staticfiles"] = {  # noqa: F405
     "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
 }
-CELERY_TASK_ALWAYS_EAGER = True
-CELERY_BROKER_URL = "memory://"
+# Tasks run in the bench process itself, except in the Celery workers row 6
+# starts, which run on that row's own broker (Redis, or a filesystem broker
+# in its own folder) and store no results.
+CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=True)
+CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="memory://")
+if CELERY_BROKER_URL.startswith("filesystem://"):
+    _broker_dir = Path(
+        env("BENCH_BROKER_FOLDER", default=str(VAR_DIR / "bench-broker"))
+    )
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "data_folder_in": str(_broker_dir / "queue"),
+        "data_folder_out": str(_broker_dir / "queue"),
+        "control_folder": str(_broker_dir / "control"),
+        "processed_folder": str(_broker_dir / "processed"),
+        "store_processed": False,
+        "polling_interval": 0.05,
+    }
 CELERY_RESULT_BACKEND = "cache+memory://"
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_TASK_DEFAULT_QUEUE = env("BENCH_QUEUE", default="celery")
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 ROOT_URLCONF = "bench.urls"
 # The benchmarks are one client asking as fast as it can.

@@ -6,20 +6,31 @@
 
   var root = document.documentElement;
 
-  // Colours keep at least 3:1 against the white card (WCAG 1.4.11).
-  var SERIES = {
-    used: "#7b2d6b",
-    not_used: "#b4540f",
-    unknown: "#767384",
-    supports: "#2e7138",
-    opposes: "#b3261e",
-    wishes_had: "#1d6b8a",
-    neutral: "#767384"
+  // One palette per meaning, and no colour in two palettes: plum always
+  // means "used an IC", never an award body or a stance. Colours keep at
+  // least 3:1 against the white card (WCAG 1.4.11).
+  var PALETTES = {
+    ic_status: {
+      used: "#7b2d6b",
+      not_used: "#b4540f",
+      unknown: "#767384"
+    },
+    stance: {
+      supports: "#2e7138",
+      opposes: "#b3261e",
+      wishes_had: "#1d6b8a",
+      neutral: "#5c6b4f"
+    },
+    // Award bodies have no fixed key: they take these in order.
+    award_body: ["#3b4ba8", "#8a6a00", "#0f6e6e", "#a0347f", "#4d5a12", "#6a4c93"]
   };
-  var CYCLE = ["#7b2d6b", "#1d6b8a", "#b4540f", "#2e7138", "#5b4fa3", "#8a6a00"];
 
-  function colour(key, index) {
-    return SERIES[key] || CYCLE[index % CYCLE.length];
+  function colour(palette, key, index) {
+    var colours = PALETTES[palette] || PALETTES.award_body;
+    if (Array.isArray(colours)) {
+      return colours[index % colours.length];
+    }
+    return colours[key] || PALETTES.award_body[index % PALETTES.award_body.length];
   }
 
   // Long category names break into lines instead of being cut off on a
@@ -54,21 +65,33 @@
       ticks: { precision: 0, color: "#3d3a47" },
       grid: { color: "#e4e1ea" }
     };
-    scales[spec.indexAxis === "y" ? "y" : "x"] = {
+    var indexScale = {
       stacked: spec.stacked,
       ticks: { color: "#3d3a47" },
       grid: { display: false }
     };
+    if (spec.yearAxis) {
+      // Years are numbers on a linear axis: a gap of ten years looks like
+      // one, and years with no record still take their place.
+      indexScale.type = "linear";
+      indexScale.offset = true;
+      indexScale.ticks.stepSize = 1;
+      indexScale.ticks.precision = 0;
+      indexScale.ticks.callback = function (value) { return String(value); };
+    }
+    scales[spec.indexAxis === "y" ? "y" : "x"] = indexScale;
     return {
       type: spec.type,
       data: {
-        labels: spec.indexAxis === "y"
+        labels: spec.labels && (spec.indexAxis === "y"
           ? spec.labels.map(function (label) { return wrap(label, 16); })
-          : spec.labels,
+          : spec.labels),
         datasets: spec.datasets.map(function (dataset, index) {
           var fill = dataset.colorKeys
-            ? dataset.colorKeys.map(function (key, i) { return colour(key, i); })
-            : colour(dataset.key, index);
+            ? dataset.colorKeys.map(function (key, i) {
+                return colour(spec.palette, key, i);
+              })
+            : colour(spec.palette, dataset.key, index);
           return {
             label: dataset.label,
             data: dataset.data,
@@ -85,6 +108,13 @@
         animation: reduceMotion ? false : { duration: 400 },
         scales: scales,
         plugins: {
+          tooltip: {
+            callbacks: {
+              title: function (items) {
+                return items.length ? String(items[0].label) : "";
+              }
+            }
+          },
           legend: {
             display: spec.datasets.length > 1,
             position: "bottom",

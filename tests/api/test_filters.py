@@ -69,6 +69,12 @@ def _productions_by_evidence_and_studio():
     )
 
 
+def _productions_undated():
+    match = f.ProductionFactory(start_year=None)
+    f.ProductionFactory(start_year=2020)
+    return "productions", {"undated": "true"}, {match.slug}
+
+
 def _people_by_role():
     ic = f.CreditFactory().person
     f.CreditFactory(role=c.CreditRole.PERFORMER)
@@ -250,6 +256,7 @@ def _productions_by_search():
 CASES = (
     _productions_article_example,
     _productions_by_evidence_and_studio,
+    _productions_undated,
     _productions_by_search,
     _people_by_role,
     _organizations_by_kind,

@@ -14,14 +14,19 @@ def charts_drawn(page) -> list[dict]:
         """() => Array.from(document.querySelectorAll("canvas[data-chart-data]"))
             .map((canvas) => {
               const chart = window.Chart.getChart(canvas);
+              // Year charts plot {x: year, y: count} points on a linear
+              // axis; the others label categories.
+              const points = chart
+                ? chart.data.datasets.flatMap((d) => d.data) : [];
+              const value = (p) => (typeof p === "object" ? p.y : p);
               return {
                 id: canvas.id,
                 width: canvas.width,
-                labels: chart ? chart.data.labels.length : 0,
-                values: chart
-                  ? chart.data.datasets.flatMap((d) => d.data)
-                      .reduce((a, b) => a + b, 0)
-                  : 0,
+                labels: chart && chart.data.labels && chart.data.labels.length
+                  ? chart.data.labels.length
+                  : points.length,
+                values: points.reduce((a, p) => a + value(p), 0),
+                axis: chart ? chart.scales.x.type : null,
               };
             })"""
     )
@@ -39,9 +44,16 @@ def test_the_case_page_draws_its_charts_from_the_demo_data(live_server, page, co
         assert chart["width"] > 0, chart
         assert chart["labels"] > 0, chart
         assert chart["values"] > 0, chart
-    # The demo's nine productions appear in both production charts.
+    # The demo's nine productions appear in the organization chart; the
+    # year chart leaves the undated ones to its table and note.
     by_id = {chart["id"]: chart for chart in drawn}
     assert by_id["chart-ic-by-organization"]["values"] == 9
+    undated = page.locator("#chart-ic-by-year-title").locator("xpath=../..")
+    assert "Undated: 2" in undated.inner_text()
+    assert by_id["chart-ic-by-year"]["values"] == 9 - 2
+    # Years on a linear axis, not as categories.
+    assert by_id["chart-ic-by-year"]["axis"] == "linear"
+    assert by_id["chart-award-mentions"]["axis"] == "linear"
     # With the charts drawn, their tables fold away but stay one click away.
     assert page.locator("details.chart__table[open]").count() == 0
     page.locator("details.chart__table summary").first.click()

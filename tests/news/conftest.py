@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from tracker.news import fetch as fetch_module
-from tracker.news import store
+from tracker.news import match_store
 
 FEEDS_DIR = Path(__file__).parent / "feeds"
 
@@ -270,9 +270,9 @@ def fake_internet(monkeypatch):
 
 @pytest.fixture(autouse=True)
 def fresh_matcher():
-    store.matcher_reset()
+    match_store.matcher_reset()
     yield
-    store.matcher_reset()
+    match_store.matcher_reset()
 
 
 @pytest.fixture

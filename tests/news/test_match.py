@@ -2,7 +2,7 @@
 
 import pytest
 
-from tracker.news.match import Entity, Matcher, fold
+from tracker.news.match import Entity, Matcher, fold_with_positions
 
 ANORA = Entity("production", 1, "Anora", ("Anora",))
 CHALLENGERS = Entity(
@@ -151,7 +151,7 @@ def test_an_award_without_an_intimacy_term_is_no_award_mention(matcher):
 
 
 def test_folding_keeps_the_position_of_every_original_character():
-    folded, index = fold("Ñú  O’Brien")
+    folded, index = fold_with_positions("Ñú  O’Brien")
 
     assert folded == "nu o'brien"
     assert [index[i] for i in (0, 1, 2, 3)] == [0, 1, 2, 4]

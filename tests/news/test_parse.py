@@ -69,7 +69,7 @@ def test_json_feed_is_read_and_items_without_an_address_reported(feed_file):
     assert entry.guid == "json-1"
     assert entry.summary == "<p>Netflix <em>confirms</em>.</p>"
     assert entry.published_at == dt.datetime(2024, 6, 13, 6, 0, tzinfo=dt.UTC)
-    assert "1 item(s) without a URL skipped" in feed.error
+    assert "1 entry skipped: 1 without a link." in feed.error
 
 
 def test_json_that_is_not_a_json_feed_is_refused():

@@ -13,7 +13,6 @@ from tests import factories
 from tests.news.conftest import Route
 from tracker.choices import FeedStatus, ReviewStatus
 from tracker.models import ArticleMatch, Feed, NewsArticle
-from tracker.news import services
 from tracker.news.services import (
     FEED_MAX_FAILURES,
     feed_add,
@@ -180,16 +179,18 @@ def test_a_429_is_not_retried_before_its_retry_after(feed_server, feed_make):
     assert feed.next_fetch_at - feed.last_checked_at >= dt.timedelta(seconds=7200)
 
 
-def test_a_network_failure_is_raised_for_a_retry_after_being_recorded(
+def test_a_network_failure_is_recorded_and_backed_off_not_raised(
     feed_make, unreachable_url
 ):
-    feed = feed_make(unreachable_url)
+    feed = feed_make(unreachable_url, interval_minutes=10)
 
-    with pytest.raises(services.FeedTemporarilyFailing):
-        feed_refresh(feed_id=feed.pk, raise_transient=True)
+    result = feed_refresh(feed_id=feed.pk)
 
     feed.refresh_from_db()
+    assert result.status == "error"
     assert feed.consecutive_failures == 1
+    assert "Connection refused" in feed.last_error
+    assert feed.next_fetch_at - feed.last_checked_at == dt.timedelta(minutes=20)
 
 
 def test_a_permanent_redirect_updates_the_stored_url(feed_server, feed_file, feed_make):

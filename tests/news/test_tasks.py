@@ -2,11 +2,11 @@
 test_worker.py."""
 
 import pytest
-from celery.exceptions import Retry
+from celery.exceptions import TimeLimitExceeded
 from django_celery_beat.models import PeriodicTask
 
 from tracker.models import Feed, NewsArticle
-from tracker.news.services import FeedTemporarilyFailing
+from tracker.news.services import CLAIM_FOR
 from tracker.tasks import refresh_due_feeds, refresh_feed
 
 pytestmark = pytest.mark.usefixtures("private_feeds_allowed")
@@ -50,19 +50,34 @@ def test_refresh_feed_returns_its_summary(feed_server, feed_file, feed_make):
     assert "skipped" in result["error"]
 
 
-def test_refresh_feed_asks_for_a_retry_after_recording_a_network_failure(
+def test_a_network_failure_is_recorded_once_with_no_celery_retry(
     feed_make, unreachable_url
 ):
     feed = feed_make(unreachable_url)
 
-    with pytest.raises(Retry) as retry:
-        refresh_feed.delay(feed.pk).get()
+    result = refresh_feed.delay(feed.pk).get()
 
-    assert isinstance(retry.value.exc, FeedTemporarilyFailing)
-    assert refresh_feed.max_retries == 2
+    assert result["status"] == "error"
+    assert getattr(refresh_feed, "autoretry_for", ()) == ()
     feed.refresh_from_db()
     assert feed.consecutive_failures == 1
     assert "Connection refused" in feed.last_error
+
+
+def test_a_refresh_expires_when_its_feed_claim_lapses():
+    assert refresh_feed.expires == CLAIM_FOR.total_seconds()
+
+
+def test_a_hard_time_limit_is_recorded_on_the_feed(feed_make):
+    feed = feed_make("https://feeds.example/rss")
+
+    # What the worker calls after killing the process at the hard limit.
+    refresh_feed.on_failure(TimeLimitExceeded(180), "task-id", (feed.pk,), {}, None)
+
+    feed.refresh_from_db()
+    assert feed.last_status == "error"
+    assert feed.consecutive_failures == 1
+    assert "TimeLimitExceeded" in feed.last_error
 
 
 def test_the_schedule_is_installed_with_an_expiry(db):

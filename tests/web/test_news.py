@@ -15,7 +15,7 @@ from tests import factories
 from tests.web.news_factories import ArticleMatchFactory, NewsArticleFactory
 from tests.web.test_pages import text
 from tracker import choices
-from tracker.selectors.case_news import CASE_NEWS_LIMIT
+from tracker.selectors.news import CASE_NEWS_LIMIT
 
 pytestmark = pytest.mark.django_db
 

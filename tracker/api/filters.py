@@ -15,6 +15,7 @@ from tracker.models import (
     AwardMention,
     AwardOutcome,
     Campaign,
+    CampaignMilestone,
     Credit,
     IndustryStatistic,
     Organization,
@@ -187,6 +188,12 @@ class ProductionFilter(StrictFilterSet):
     )
     year_max = _year_filter(
         "start_year", "lte", "Released or first aired in this year or earlier."
+    )
+    undated = StrictBooleanFilter(
+        field_name="start_year",
+        lookup_expr="isnull",
+        help_text="true for productions with no year recorded; false for "
+        "those with one.",
     )
     network = _slug_filter(
         Organization.objects.all(), "network", "The network's or streamer's slug."
@@ -407,4 +414,22 @@ class CampaignFilter(StrictFilterSet):
 
     class Meta:
         model = Campaign
+        fields = ()
+
+
+class CampaignMilestoneFilter(StrictFilterSet):
+    """Milestones have no API list of their own (the API shows them inside
+    their campaign); the site's index of them filters here."""
+
+    campaign = _slug_filter(Campaign.objects.all(), "campaign", "The campaign's slug.")
+    body = _slug_filter(
+        Organization.objects.all(),
+        "campaign__target_body",
+        "The slug of the award body the campaign addresses.",
+    )
+    year = YearFilter(field_name="date__year", help_text="The year it happened.")
+    ordering = ordering("date", "title")
+
+    class Meta:
+        model = CampaignMilestone
         fields = ()

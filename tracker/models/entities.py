@@ -67,6 +67,12 @@ class Organization(SluggedModel):
             "union, research institute, or training body."
         ),
     )
+    short_name = models.CharField(
+        max_length=60,
+        blank=True,
+        help_text="The name readers know it by, shown on the public pages "
+        "where it differs from the full name: BAFTA, The Academy.",
+    )
     aliases = AliasListField(help_text="Other names, one per line (e.g. BAFTA).")
     website = models.URLField(blank=True, help_text="Its website's URL.")
     parent = models.ForeignKey(
@@ -91,6 +97,10 @@ class Organization(SluggedModel):
     @property
     def names(self) -> list[str]:
         return [self.name, *self.aliases]
+
+    @property
+    def display_name(self) -> str:
+        return self.short_name or self.name
 
 
 class Person(ExternalIdsMixin, SluggedModel):

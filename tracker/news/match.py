@@ -110,7 +110,7 @@ def _fold_word(word: str, start: int, out: list[str], index: list[int]) -> None:
                 index.append(start + offset)
 
 
-def fold(text: str) -> tuple[str, FoldIndex | list[int]]:
+def fold_with_positions(text: str) -> tuple[str, FoldIndex | list[int]]:
     """The text as the automaton sees it, and for each folded character the
     index of the original character it came from.
 
@@ -140,7 +140,7 @@ def fold(text: str) -> tuple[str, FoldIndex | list[int]]:
 
 
 def fold_name(name: str) -> str:
-    return fold(name)[0].strip()
+    return fold_with_positions(name)[0].strip()
 
 
 def html_to_text(summary_html: str) -> str:
@@ -262,8 +262,8 @@ class Matcher:
 
     def match(self, title: str, summary_html: str = "") -> ArticleMatches:
         summary = html_to_text(summary_html)
-        folded_title, title_index = fold(title)
-        folded_summary, summary_index = fold(summary)
+        folded_title, title_index = fold_with_positions(title)
+        folded_summary, summary_index = fold_with_positions(summary)
         hits = self._hits(title, folded_title, title_index, TITLE) + self._hits(
             summary, folded_summary, summary_index, SUMMARY
         )

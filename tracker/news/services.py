@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Iterable
-from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from dataclasses import asdict, dataclass
 
 from django.conf import settings
@@ -19,10 +17,10 @@ from django.utils import timezone
 from tracker.choices import FeedStatus, ReviewStatus
 from tracker.models import ArticleMatch, Feed
 
-from .fetch import FetchError, FetchLimits, FetchResult, feed_fetch, feed_url_check
-from .match import Matcher
-from .parse import FeedParseError, ParsedFeed, feed_parse
-from .store import articles_match, entries_store, matcher_get
+from .article_store import entries_store
+from .fetch import FetchError, FetchLimits, feed_fetch, feed_url_check
+from .match_store import articles_match
+from .parse import FeedParseError, feed_parse
 
 logger = logging.getLogger(__name__)
 
@@ -34,13 +32,6 @@ MAX_BACKOFF = dt.timedelta(hours=24)
 # A due feed is claimed for this long when its refresh is queued, so the
 # next scheduled run does not queue it again while the first waits.
 CLAIM_FOR = dt.timedelta(minutes=15)
-# Downloads in flight at once when many feeds are refreshed together: feeds
-# are mostly waiting on the network, so far more than the CPU count.
-FEEDS_CONCURRENCY = 32
-
-
-class FeedTemporarilyFailing(Exception):
-    """Raised after the failure is recorded, so a Celery task can retry."""
 
 
 @dataclass
@@ -51,6 +42,8 @@ class RefreshResult:
     new: int = 0
     updated: int = 0
     unchanged: int = 0
+    over_cap: int = 0
+    """New entries beyond TRACKER_FEED_MAX_NEW_ENTRIES, not stored."""
     error: str = ""
 
     def as_dict(self) -> dict:
@@ -92,7 +85,7 @@ def backoff_delay(feed: Feed, failures: int) -> dt.timedelta:
     return min(delay, MAX_BACKOFF)
 
 
-def _failure_record(feed: Feed, error: Exception) -> RefreshResult:
+def _failure_record(feed: Feed, error: BaseException) -> RefreshResult:
     now = timezone.now()
     failures = feed.consecutive_failures + 1
     delay = backoff_delay(feed, failures)
@@ -100,6 +93,9 @@ def _failure_record(feed: Feed, error: Exception) -> RefreshResult:
     if retry_after:
         delay = max(delay, dt.timedelta(seconds=min(retry_after, 7 * 86400)))
     message = str(error) or type(error).__name__
+    if not isinstance(error, FetchError | FeedParseError):
+        # An unexpected error's type is half of what it says.
+        message = f"{type(error).__name__}: {message}"
     Feed.objects.filter(pk=feed.pk).update(
         last_checked_at=now,
         last_status=FeedStatus.ERROR,
@@ -118,146 +114,54 @@ def _failure_record(feed: Feed, error: Exception) -> RefreshResult:
     return RefreshResult(feed.pk, feed.url, FeedStatus.ERROR, error=message)
 
 
-@dataclass
-class _Download:
-    """What the network and the parser gave for one feed: no database
-    involved, so it can be produced on any thread."""
-
-    fetched: FetchResult | None = None
-    parsed: ParsedFeed | None = None
-    error: FetchError | FeedParseError | None = None
-
-
-def _feed_download(
-    url: str, etag: str, last_modified: str, limits: FetchLimits, allow_private: bool
-) -> _Download:
-    try:
-        fetched = feed_fetch(
-            url,
-            etag=etag,
-            last_modified=last_modified,
-            limits=limits,
-            allow_private=allow_private,
-        )
-        if fetched.not_modified:
-            return _Download(fetched=fetched)
-        return _Download(fetched, feed_parse(fetched.content, fetched.content_type))
-    except (FetchError, FeedParseError) as exc:
-        return _Download(error=exc)
-
-
 def _inactive(feed: Feed) -> RefreshResult:
     return RefreshResult(
         feed.pk, feed.url, FeedStatus.ERROR, error="The feed is inactive."
     )
 
 
-def feed_refresh(*, feed_id: int, raise_transient: bool = False) -> RefreshResult:
+def feed_refresh(*, feed_id: int) -> RefreshResult:
     """Fetch, parse, store and match one feed, and record its health.
 
-    A 304 touches nothing but the check and next-fetch times. Any failure is
-    recorded and pushes the next fetch back exponentially; with
-    `raise_transient`, a network failure is then raised as
-    FeedTemporarilyFailing for the caller to retry.
+    A 304 touches nothing but the check and next-fetch times. Any failure,
+    expected (the network, the document) or not, is logged with its
+    traceback, recorded on the feed and pushes its next fetch back
+    exponentially: that backoff is the only retry, so it shows in the
+    admin and survives restarts. Nothing is raised, so one feed's failure
+    never stops the others.
     """
     feed = Feed.objects.get(pk=feed_id)
     if not feed.active:
         return _inactive(feed)
-    download = _feed_download(
-        feed.url,
-        feed.etag,
-        feed.last_modified,
-        feed_limits(),
-        settings.TRACKER_ALLOW_PRIVATE_FEEDS,
-    )
-    return _download_record(feed, download, raise_transient=raise_transient)
-
-
-def feeds_refresh(
-    *, feed_ids: Iterable[int], concurrency: int = FEEDS_CONCURRENCY
-) -> list[RefreshResult]:
-    """Refresh many feeds at once, `concurrency` downloads in flight, each
-    recorded exactly as feed_refresh records it; results in `feed_ids`
-    order.
-
-    Only the downloads (network wait and parsing) run on worker threads.
-    Every database write happens on the calling thread as downloads
-    arrive: worker threads never open a database connection (none to leak
-    or close), and SQLite, which takes one writer at a time, is never
-    contended. A failing feed is recorded and never stops the others; a
-    crash loses at most the feeds not yet committed, which the next
-    refresh fetches again.
-    """
-    if concurrency < 1:
-        raise ValueError("concurrency must be at least 1")
-    wanted = list(dict.fromkeys(feed_ids))
-    feeds = Feed.objects.in_bulk(wanted)
-    missing = [feed_id for feed_id in wanted if feed_id not in feeds]
-    if missing:
-        raise Feed.DoesNotExist(f"No feed with id {missing[0]}.")
-    limits = feed_limits()
-    allow_private = settings.TRACKER_ALLOW_PRIVATE_FEEDS
-    # The names cannot usefully change within one batch: checking their
-    # stamp once, not four queries per feed.
-    matcher = matcher_get()
-    results: dict[int, RefreshResult] = {}
-    with ThreadPoolExecutor(
-        max_workers=concurrency, thread_name_prefix="feed-download"
-    ) as pool:
-        pending = {}
-        for feed_id in wanted:
-            feed = feeds[feed_id]
-            if not feed.active:
-                results[feed_id] = _inactive(feed)
-                continue
-            future = pool.submit(
-                _feed_download,
-                feed.url,
-                feed.etag,
-                feed.last_modified,
-                limits,
-                allow_private,
-            )
-            pending[future] = feed
-        waiting = set(pending)
-        while waiting:
-            done, waiting = wait(waiting, return_when=FIRST_COMPLETED)
-            # One commit for every download that finished meanwhile, each
-            # feed in its own savepoint: a commit (an fsync) per feed would
-            # otherwise be most of the time a batch takes.
-            with transaction.atomic():
-                for future in done:
-                    feed = pending[future]
-                    results[feed.pk] = _download_record_safely(feed, future, matcher)
-    return [results[feed_id] for feed_id in wanted]
-
-
-def _download_record_safely(feed: Feed, future, matcher: Matcher) -> RefreshResult:
     try:
-        with transaction.atomic():
-            return _download_record(feed, future.result(), matcher=matcher)
+        return _feed_refresh(feed)
+    except (FetchError, FeedParseError) as exc:
+        logger.warning("Feed %s (%s) failed: %s", feed.pk, feed.url, exc, exc_info=True)
+        return _failure_record(feed, exc)
     except Exception as exc:
-        # As the refresh_news command does: one feed's unexpected error is
-        # reported, and the other feeds are still stored.
-        logger.exception("Refresh of feed %s failed", feed.pk)
-        return RefreshResult(feed.pk, feed.url, FeedStatus.ERROR, error=f"{exc!r}")
+        # Anything else (a database error, a bug, a task's soft time
+        # limit) is still this one feed's failure.
+        logger.exception("Feed %s (%s) failed unexpectedly", feed.pk, feed.url)
+        return _failure_record(feed, exc)
 
 
-def _download_record(
-    feed: Feed,
-    download: _Download,
-    *,
-    raise_transient: bool = False,
-    matcher: Matcher | None = None,
-) -> RefreshResult:
-    """Store, match and record the health of one downloaded feed."""
-    if download.error is not None:
-        result = _failure_record(feed, download.error)
-        transient = getattr(download.error, "transient", False)
-        if raise_transient and transient:
-            raise FeedTemporarilyFailing(result.error) from download.error
-        return result
-    fetched, parsed = download.fetched, download.parsed
+def feed_failure_record(*, feed_id: int, error: BaseException) -> RefreshResult | None:
+    """Records a failure that ended a refresh from outside, such as a
+    worker killed at its hard time limit; None if the feed is gone."""
+    feed = Feed.objects.filter(pk=feed_id).first()
+    if feed is None:
+        return None
+    return _failure_record(feed, error)
+
+
+def _feed_refresh(feed: Feed) -> RefreshResult:
+    fetched = feed_fetch(
+        feed.url,
+        etag=feed.etag,
+        last_modified=feed.last_modified,
+        limits=feed_limits(),
+        allow_private=settings.TRACKER_ALLOW_PRIVATE_FEEDS,
+    )
     now = timezone.now()
     if fetched.not_modified:
         Feed.objects.filter(pk=feed.pk).update(
@@ -267,17 +171,38 @@ def _download_record(
             next_fetch_at=now + dt.timedelta(minutes=feed.interval_minutes),
         )
         return RefreshResult(feed.pk, feed.url, FeedStatus.NOT_MODIFIED)
+    parsed = feed_parse(
+        fetched.content,
+        fetched.content_type,
+        base_url=fetched.url,
+        budget=settings.TRACKER_FEED_PARSE_SECONDS,
+    )
+    error = parsed.error
 
     with transaction.atomic():
-        stored = entries_store(feed, parsed.entries)
-        articles_match(stored.touched, matcher)
+        stored = entries_store(
+            feed, parsed.entries, max_new=settings.TRACKER_FEED_MAX_NEW_ENTRIES
+        )
+        if stored.over_cap:
+            error = " ".join(
+                filter(
+                    None,
+                    [
+                        error,
+                        f"{stored.over_cap} new entries over the cap of "
+                        f"{settings.TRACKER_FEED_MAX_NEW_ENTRIES} per refresh "
+                        "are left for the next refresh.",
+                    ],
+                )
+            )
+        articles_match(stored.touched)
         Feed.objects.filter(pk=feed.pk).update(
             etag=fetched.etag[:500],
             last_modified=fetched.last_modified[:100],
             last_checked_at=now,
             last_success_at=now,
             last_status=FeedStatus.OK,
-            last_error=parsed.error[:5000],
+            last_error=error[:5000],
             consecutive_failures=0,
             next_fetch_at=now + dt.timedelta(minutes=feed.interval_minutes),
         )
@@ -292,7 +217,8 @@ def _download_record(
         new=len(stored.new),
         updated=len(stored.updated),
         unchanged=stored.unchanged,
-        error=parsed.error,
+        over_cap=stored.over_cap,
+        error=error,
     )
 
 

@@ -29,6 +29,7 @@ CITATION_FIELDS = (
     "stance",
     "quote",
     "locator",
+    "updated_at",
     "source__slug",
     "source__url",
     "source__title",

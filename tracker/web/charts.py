@@ -1,126 +1,154 @@
 """Turns the case summary into what the page draws: a chart spec per chart
 (read by static/tracker/case.js through json_script) and the rows of the
-table that stands in for it, each row linking to the records behind it.
-Plain Python over the summary dict, so the tables and the charts can never
-disagree."""
+table that stands in for it, each row linking to the index page of exactly
+the records it counts. Plain Python over the summary dict, so the tables
+and the charts can never disagree.
+
+Each chart names its palette (`ic_status`, `stance`, `award_body`);
+case.js keeps the palettes apart, so a colour means one thing only."""
 
 import datetime as dt
 from urllib.parse import urlencode
 
-API_ROOT = "/api/v1/"
+UNDATED = "Undated"
 
 
-def api_list_url(resource: str, **filters) -> str:
-    """The public API list behind a figure, filtered to exactly its records."""
+def records_url(path: str, **filters) -> str:
+    """The index page behind a figure, filtered to exactly its records
+    (the same parameters as the API list of the same records)."""
     query = urlencode({k: v for k, v in filters.items() if v is not None})
-    return f"{API_ROOT}{resource}/" + (f"?{query}" if query else "")
+    return f"/{path}/" + (f"?{query}" if query else "")
+
+
+def body_name(body: dict | None, names: dict[str, str]) -> str:
+    """An award body by the name readers know it by."""
+    if not body:
+        return "No award body recorded"
+    return names.get(body["slug"]) or body["name"]
 
 
 def _percent(share) -> str:
     return "-" if share is None else f"{round(share * 100)}%"
 
 
-def _ic_rows(groups, label, filters):
-    rows = []
-    for group in groups:
-        base = filters(group)
-        # A group without a value to filter on (no organization recorded)
-        # has no API list that returns exactly its records.
-        linkable = all(value is not None for value in base.values())
-        rows.append(
-            {
-                "label": label(group),
-                "used": group["used"],
-                "not_used": group["not_used"],
-                "unknown": group["unknown"],
-                "share": _percent(group["share"]),
-                **{
-                    f"{status}_url": (
-                        api_list_url("productions", ic_status=status, **base)
-                        if linkable
-                        else None
-                    )
-                    for status in ("used", "not_used", "unknown")
-                },
-            }
-        )
-    return rows
+def _ic_row(label, group, base: dict | None) -> dict:
+    """`base`: the filters selecting the group's records, or None when no
+    filter does (no organization recorded)."""
+    return {
+        "label": label,
+        "used": group["used"],
+        "not_used": group["not_used"],
+        "unknown": group["unknown"],
+        "share": _percent(group["share"]),
+        **{
+            f"{status}_url": (
+                records_url("productions", ic_status=status, **base)
+                if base is not None
+                else None
+            )
+            for status in ("used", "not_used", "unknown")
+        },
+    }
 
 
-def _ic_chart(rows, index_axis="x"):
+IC_DATASETS = (
+    ("used", "Used an IC"),
+    ("not_used", "Did not use an IC"),
+    ("unknown", "Unknown"),
+)
+
+
+def _ic_chart(rows, index_axis="x") -> dict:
     return {
         "type": "bar",
+        "palette": "ic_status",
         "indexAxis": index_axis,
         "stacked": True,
         "labels": [row["label"] for row in rows],
         "datasets": [
-            {"key": "used", "label": "Used an IC", "data": [r["used"] for r in rows]},
-            {
-                "key": "not_used",
-                "label": "Did not use an IC",
-                "data": [r["not_used"] for r in rows],
-            },
-            {
-                "key": "unknown",
-                "label": "Unknown",
-                "data": [r["unknown"] for r in rows],
-            },
+            {"key": key, "label": label, "data": [r[key] for r in rows]}
+            for key, label in IC_DATASETS
         ],
     }
 
 
 def ic_by_year(summary) -> dict:
-    rows = _ic_rows(
-        summary["ic_share_by_year"],
-        label=lambda g: str(g["year"]) if g["year"] is not None else "Year unknown",
-        filters=lambda g: {"year_min": g["year"], "year_max": g["year"]},
-    )
-    return {"rows": rows, "chart": _ic_chart(rows)}
+    """Per start year on a linear year axis; productions with no year are
+    an "Undated" row of the table and a note under the chart, never left
+    out."""
+    groups = summary["ic_share_by_year"]
+    rows = [
+        _ic_row(str(g["year"]), g, {"year_min": g["year"], "year_max": g["year"]})
+        for g in groups
+    ]
+    totals = summary["totals"]
+    undated = {
+        "used": totals["with_ic"] - sum(g["used"] for g in groups),
+        "not_used": totals["without_ic"] - sum(g["not_used"] for g in groups),
+        "unknown": totals["unknown_ic"] - sum(g["unknown"] for g in groups),
+    }
+    known = undated["used"] + undated["not_used"]
+    undated["share"] = undated["used"] / known if known else None
+    undated_count = sum(undated[k] for k in ("used", "not_used", "unknown"))
+    if undated_count:
+        rows.append(_ic_row(UNDATED, undated, {"undated": "true"}))
+    chart = {
+        "type": "bar",
+        "palette": "ic_status",
+        "indexAxis": "x",
+        "stacked": True,
+        "yearAxis": True,
+        "undated": undated_count,
+        "datasets": [
+            {
+                "key": key,
+                "label": label,
+                "data": [{"x": g["year"], "y": g[key]} for g in groups],
+            }
+            for key, label in IC_DATASETS
+        ],
+    }
+    return {"rows": rows, "chart": chart, "undated": undated_count}
 
 
 def ic_by_organization(summary, network_slugs: set[str]) -> dict:
     """`network_slugs`: organizations that carry some production as its
-    network; the summary groups by network, else by studio, and the API
+    network; the summary groups by network, else by studio, and the index
     filters by one or the other."""
-
-    def label(group):
-        org = group["organization"]
-        return org["name"] if org else "Not recorded"
-
-    def filters(group):
+    rows = []
+    for group in summary["ic_share_by_organization"]:
         org = group["organization"]
         if org is None:
-            return {"network": None}
+            rows.append(_ic_row("Not recorded", group, None))
+            continue
         field = "network" if org["slug"] in network_slugs else "studio"
-        return {field: org["slug"]}
-
-    rows = _ic_rows(summary["ic_share_by_organization"], label=label, filters=filters)
+        rows.append(_ic_row(org["name"], group, {field: org["slug"]}))
     return {"rows": rows, "chart": _ic_chart(rows, index_axis="y")}
 
 
-def award_mentions(summary) -> dict:
+def award_mentions(summary, names: dict[str, str]) -> dict:
+    """Mentions per award body on a linear year axis, one dataset per body;
+    undated mentions are counted in the table and noted under the chart."""
     entries = summary["award_mentions_by_body_year"]
     years = sorted({e["year"] for e in entries if e["year"] is not None})
-    has_undated = any(e["year"] is None for e in entries)
-    labels = [str(y) for y in years] + (["Undated"] if has_undated else [])
-    columns = [*years, None] if has_undated else years
-    bodies = {}
+    bodies: dict[str, dict] = {}
     rows = []
+    undated = 0
     for entry in entries:
         body = entry["award_body"]
-        key = body["slug"] if body else ""
-        name = body["name"] if body else "No award body recorded"
-        bodies.setdefault(key, {"label": name, "counts": dict.fromkeys(columns, 0)})
-        bodies[key]["counts"][entry["year"]] += entry["count"]
+        name = body_name(body, names)
+        counts = bodies.setdefault(body["slug"] if body else "", {"label": name})
+        if entry["year"] is None:
+            undated += entry["count"]
+        else:
+            counts[entry["year"]] = counts.get(entry["year"], 0) + entry["count"]
         rows.append(
             {
                 "award_body": name,
-                "year": entry["year"] if entry["year"] is not None else "Undated",
+                "year": entry["year"] if entry["year"] is not None else UNDATED,
                 "count": entry["count"],
                 "url": (
-                    api_list_url(
-                        "award-mentions", body=body["slug"], year=entry["year"]
-                    )
+                    records_url("award-mentions", body=body["slug"], year=entry["year"])
                     if body and entry["year"] is not None
                     else None
                 ),
@@ -128,19 +156,21 @@ def award_mentions(summary) -> dict:
         )
     chart = {
         "type": "bar",
+        "palette": "award_body",
         "indexAxis": "x",
         "stacked": True,
-        "labels": labels,
+        "yearAxis": True,
+        "undated": undated,
         "datasets": [
             {
                 "key": f"body-{index}",
                 "label": body["label"],
-                "data": [body["counts"][c] for c in columns],
+                "data": [{"x": year, "y": body.get(year, 0)} for year in years],
             }
             for index, body in enumerate(bodies.values())
         ],
     }
-    return {"rows": rows, "chart": chart}
+    return {"rows": rows, "chart": chart, "undated": undated}
 
 
 def statements_by_stance(summary) -> dict:
@@ -149,12 +179,13 @@ def statements_by_stance(summary) -> dict:
             "stance": entry["stance"],
             "label": entry["label"],
             "count": entry["count"],
-            "url": api_list_url("statements", stance=entry["stance"]),
+            "url": records_url("statements", stance=entry["stance"]),
         }
         for entry in summary["statements_by_stance"]
     ]
     chart = {
         "type": "bar",
+        "palette": "stance",
         "indexAxis": "y",
         "stacked": False,
         "labels": [row["label"] for row in rows],
@@ -181,19 +212,25 @@ def as_date(value):
 def milestone_display(milestone: dict) -> dict:
     date = as_date(milestone.get("date"))
     display = milestone.get("date_display") or (
-        f"{date:%-d %B %Y}" if date else "Undated"
+        f"{date:%-d %B %Y}" if date else UNDATED
     )
     return {**milestone, "date": date, "date_display": display}
 
 
+def _point_value(point):
+    return point["y"] if isinstance(point, dict) else point
+
+
 def chart_aria_label(title: str, chart: dict) -> str:
     """A short spoken summary; the full figures are in the table after it."""
-    if len(chart["datasets"]) == 1:
+    undated = chart.get("undated")
+    tail = f"; {undated} undated" if undated else ""
+    if len(chart["datasets"]) == 1 and "labels" in chart:
         dataset = chart["datasets"][0]
         pairs = zip(chart["labels"], dataset["data"], strict=True)
-        return f"{title}: " + "; ".join(f"{k} {v}" for k, v in pairs) + "."
+        return f"{title}: " + "; ".join(f"{k} {v}" for k, v in pairs) + tail + "."
     parts = []
     for dataset in chart["datasets"]:
-        total = sum(dataset["data"])
+        total = sum(_point_value(p) for p in dataset["data"])
         parts.append(f"{dataset['label']}: {total}")
-    return f"{title}. Totals - " + "; ".join(parts) + ". Table follows."
+    return f"{title}. Totals - " + "; ".join(parts) + tail + ". Table follows."

@@ -1,91 +1,44 @@
-from django.db.models import Prefetch
-from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, render
-from django.template.loader import render_to_string
+import hashlib
 
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.views.decorators.http import require_safe
+from django.views.generic import View
+
+from tracker.api.pagination import CachedCountPaginator
 from tracker.caching import CASE_PAGE
 from tracker.choices import ICStatus
-from tracker.models import (
-    AwardCategory,
-    AwardMention,
-    Campaign,
-    CampaignMilestone,
-    Citation,
-    Credit,
-    Person,
-    Production,
-    Statement,
-)
-from tracker.selectors.case_news import (
+from tracker.selectors import pages
+from tracker.selectors.news import (
     CASE_NEWS_LIMIT,
     ENTITY_NEWS_LIMIT,
     approved_news_list,
 )
+from tracker.selectors.site_search import site_search
 from tracker.selectors.summary import case_summary
 
-from . import charts
+from . import charts, records
+from .forms import dress, filter_data
 
 RECENT_PRODUCTIONS = 6
-
-
-def _cited(queryset):
-    """Claims with their citations and sources in two queries."""
-    return queryset.prefetch_related(
-        Prefetch(
-            "citations",
-            queryset=Citation.objects.select_related("source").order_by(
-                "-source__published_on", "id"
-            ),
-        )
-    )
-
-
-def recent_productions_with_ic() -> list[Production]:
-    """The productions most recently recorded as using an IC, so a new
-    record shows on the case page by name, one click from its sources."""
-    return list(
-        Production.objects.filter(ic_status=ICStatus.USED)
-        .select_related("network", "studio")
-        .prefetch_related(
-            Prefetch("credits", queryset=Credit.objects.select_related("person"))
-        )
-        .order_by("-created_at", "-id")[:RECENT_PRODUCTIONS]
-    )
-
-
-def _milestone_dates() -> dict:
-    """How precisely each milestone is dated ("February 2024", not
-    "1 February 2024"); the summary gives bare dates."""
-    milestones = CampaignMilestone.objects.filter(date__isnull=False).values_list(
-        "campaign__slug", "title", "date", "date_precision"
-    )
-    return {
-        (slug, title, date.isoformat()): CampaignMilestone(
-            date=date, date_precision=precision
-        ).date_display
-        for slug, title, date, precision in milestones
-    }
-
-
-def _network_slugs() -> set[str]:
-    return set(
-        Production.objects.filter(network__isnull=False)
-        .values_list("network__slug", flat=True)
-        .distinct()
-    )
+PAGE_SIZE = 25
+# The kinds whose pages show the news staff approved about them.
+NEWS_FILTER = {"production": "production", "person": "person"}
 
 
 def case_context() -> dict:
     summary = case_summary()
-    milestone_dates = _milestone_dates()
+    milestone_dates = pages.milestone_dates()
     totals = summary["totals"]
     known = totals["with_ic"] + totals["without_ic"]
+    names = pages.award_body_names()
     figures = {
         "ic_by_year": charts.ic_by_year(summary),
         "ic_by_organization": charts.ic_by_organization(
-            summary, network_slugs=_network_slugs()
+            summary, network_slugs=pages.network_slugs()
         ),
-        "award_mentions": charts.award_mentions(summary),
+        "award_mentions": charts.award_mentions(summary, names=names),
         "statements": charts.statements_by_stance(summary),
     }
     titles = {
@@ -100,6 +53,7 @@ def case_context() -> dict:
     campaigns_by_body = [
         {
             **group,
+            "name": charts.body_name(group["award_body"], names),
             "campaigns": [
                 {
                     **campaign,
@@ -120,109 +74,141 @@ def case_context() -> dict:
         }
         for group in summary["campaigns_by_body"]
     ]
+    precedents = [
+        {**p, "body_name": charts.body_name(p["award_body"], names)}
+        for p in summary["precedents"]
+    ]
     return {
         "totals": totals,
         "known_ic": known,
         "ic_share": round(100 * totals["with_ic"] / known) if known else None,
+        # The evidence integrity work adds per-cohort headline figures to
+        # the summary; the page shows them when they are there.
+        "cohorts": summary.get("cohorts"),
         "figures": figures,
+        "featured": pages.featured_quotes(),
+        "kinds": records.KINDS,
         "campaigns_by_body": campaigns_by_body,
-        "precedents": summary["precedents"],
-        "recent_productions": recent_productions_with_ic(),
+        "precedents": precedents,
+        "recent_productions": pages.recent_productions_with_ic(RECENT_PRODUCTIONS),
         "news": approved_news_list(limit=CASE_NEWS_LIMIT),
-        "api": {
-            "productions": charts.api_list_url("productions"),
-            "with_ic": charts.api_list_url("productions", ic_status="used"),
-            "without_ic": charts.api_list_url("productions", ic_status="not_used"),
-            "award_mentions": charts.api_list_url("award-mentions"),
-            "statements": charts.api_list_url("statements"),
-            "policies": charts.api_list_url("policies"),
+        "links": {
+            "productions": charts.records_url("productions"),
+            "with_ic": charts.records_url("productions", ic_status=ICStatus.USED),
+            "without_ic": charts.records_url(
+                "productions", ic_status=ICStatus.NOT_USED
+            ),
+            "unknown_ic": charts.records_url("productions", ic_status=ICStatus.UNKNOWN),
+            "award_mentions": charts.records_url("award-mentions"),
+            "statements": charts.records_url("statements"),
+            "policies": charts.records_url("policies"),
         },
     }
 
 
+@require_safe
 def case(request):
     """The case page is the same for everyone, so it is cached whole and
-    rebuilt after any change to the tracker's data (tracker/caching.py)."""
+    rebuilt after any change to the tracker's data (tracker/caching.py).
+    The host is part of the key: the page names its own absolute address."""
     html = CASE_PAGE.get_or_compute(
-        lambda: render_to_string("tracker/case.html", case_context())
+        lambda: render_to_string("tracker/case.html", case_context(), request=request),
+        hashlib.sha256(request.get_host().encode()).hexdigest()[:16],
     )
     return HttpResponse(html)
 
 
-def production_detail(request, slug):
-    production = get_object_or_404(
-        _cited(Production.objects.select_related("studio", "network")).prefetch_related(
-            Prefetch(
-                "credits",
-                queryset=_cited(Credit.objects.select_related("person")),
-            ),
-            Prefetch(
-                "award_mentions",
-                queryset=_cited(
-                    AwardMention.objects.select_related(
-                        "speaker", "coordinator", "award_body", "production"
-                    )
-                ),
-            ),
-            Prefetch(
-                "statements",
-                queryset=_cited(
-                    Statement.objects.select_related("speaker", "production")
-                ),
-            ),
-        ),
-        slug=slug,
-    )
-    news = approved_news_list(limit=ENTITY_NEWS_LIMIT, production=production)
+def _query_without_page(request) -> str:
+    params = request.GET.copy()
+    params.pop("page", None)
+    return params.urlencode()
+
+
+class RecordListView(View):
+    """An index of one kind of record: the API's filters as a GET form,
+    the count, and the records a page at a time."""
+
+    http_method_names = ("get", "head")
+    kind: records.RecordKind = None
+
+    def get(self, request):
+        kind = self.kind
+        data = filter_data(request.GET)
+        filterset = kind.filterset(data=data, queryset=kind.list_selector())
+        form = dress(filterset.form)
+        status = 200
+        page = None
+        errors = {}
+        if filterset.is_valid():
+            paginator = CachedCountPaginator(filterset.qs, PAGE_SIZE)
+            page = paginator.get_page(request.GET.get("page"))
+        else:
+            status = 400
+            errors = {
+                key: " ".join(str(message) for message in messages)
+                for key, messages in filterset.errors.items()
+            }
+        query = data.urlencode()
+        context = {
+            "kind": kind,
+            "form": form,
+            "page": page,
+            "errors": errors,
+            "filtered": bool(data),
+            "query": _query_without_page(request),
+            "alternates": kind.api_list_urls(query),
+            "canonical_path": request.path + (f"?{query}" if query else ""),
+            "row_template": kind.row_template,
+        }
+        return render(request, "tracker/record_list.html", context, status=status)
+
+
+class RecordDetailView(View):
+    """One record with its citations, disputes and related records."""
+
+    http_method_names = ("get", "head")
+    kind: records.RecordKind = None
+
+    def get(self, request, lookup):
+        kind = self.kind
+        try:
+            record = kind.detail_selector().get(**{kind.lookup: lookup})
+        except kind.model.DoesNotExist:
+            raise Http404(f"No {kind.singular} {lookup!r}.") from None
+        news = []
+        if kind.key in NEWS_FILTER:
+            news = approved_news_list(
+                limit=ENTITY_NEWS_LIMIT, **{NEWS_FILTER[kind.key]: record}
+            )
+        context = {
+            "kind": kind,
+            "record": record,
+            kind.key.replace("-", "_"): record,
+            "alternates": kind.api_urls(record),
+            "changed_at": pages.record_changed_at(record),
+            "news": news,
+        }
+        return render(request, kind.detail_template, context)
+
+
+@require_safe
+def search_page(request):
+    query = request.GET.get("q", "").strip()
+    groups = site_search(query, records.KINDS) if query else []
     return render(
         request,
-        "tracker/production_detail.html",
-        {"production": production, "news": news},
+        "tracker/search.html",
+        {
+            "query": query,
+            "groups": groups,
+            "total": sum(group["count"] for group in groups),
+            "canonical_path": request.get_full_path(),
+        },
     )
 
 
-def person_detail(request, slug):
-    mentions = _cited(
-        AwardMention.objects.select_related(
-            "speaker", "coordinator", "award_body", "production"
-        )
-    )
-    statements = _cited(Statement.objects.select_related("speaker", "production"))
-    person = get_object_or_404(
-        Person.objects.prefetch_related(
-            Prefetch(
-                "credits",
-                queryset=_cited(Credit.objects.select_related("production")),
-            ),
-            Prefetch("statements", queryset=statements),
-            Prefetch("statements_about", queryset=statements),
-            Prefetch("award_mentions_made", queryset=mentions),
-            Prefetch("award_mentions_received", queryset=mentions),
-        ),
-        slug=slug,
-    )
-    news = approved_news_list(limit=ENTITY_NEWS_LIMIT, person=person)
-    return render(
-        request, "tracker/person_detail.html", {"person": person, "news": news}
-    )
-
-
-def campaign_detail(request, slug):
-    categories = _cited(AwardCategory.objects.select_related("award_body"))
-    campaign = get_object_or_404(
-        Campaign.objects.select_related(
-            "target_body", "proposed_category__award_body"
-        ).prefetch_related(
-            Prefetch("precedents", queryset=categories),
-            Prefetch("milestones", queryset=_cited(CampaignMilestone.objects.all())),
-        ),
-        slug=slug,
-    )
-    proposed = None
-    if campaign.proposed_category_id:
-        proposed = categories.get(pk=campaign.proposed_category_id)
-    return render(
-        request,
-        "tracker/campaign_detail.html",
-        {"campaign": campaign, "proposed_category": proposed},
-    )
+@require_safe
+def robots_txt(request):
+    sitemap = request.build_absolute_uri("/sitemap.xml")
+    lines = ["User-agent: *", "Disallow: /admin/", f"Sitemap: {sitemap}", ""]
+    return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")

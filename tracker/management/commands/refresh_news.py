@@ -48,7 +48,10 @@ class Command(BaseCommand):
             try:
                 result = feed_refresh(feed_id=item.pk)
             except Exception as exc:
-                logger.exception("Refresh of feed %s failed", item.pk)
+                # feed_refresh records its own failures; this is what it
+                # could not record (the feed deleted meanwhile, the
+                # database gone), reported without stopping the others.
+                logger.exception("Refreshing feed %s failed", item.pk)
                 result = RefreshResult(
                     item.pk, item.url, FeedStatus.ERROR, error=f"{exc!r}"
                 )

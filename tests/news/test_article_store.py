@@ -1,14 +1,10 @@
-"""Storing each article once, and keeping the matches in step."""
+"""Storing each article once: by guid, by canonical URL, across feeds."""
 
 import datetime as dt
 
-import pytest
-
-from tracker.choices import ReviewStatus
-from tracker.models import ArticleMatch, ArticleSighting, NewsArticle
+from tracker.models import ArticleSighting, NewsArticle
+from tracker.news.article_store import entries_store
 from tracker.news.parse import ParsedEntry
-from tracker.news.store import articles_match, entries_store
-from tracker.news.urls import url_canonicalize
 
 WHEN = dt.datetime(2024, 5, 1, tzinfo=dt.UTC)
 
@@ -21,25 +17,6 @@ def entry(guid="g1", url="https://trade.example/story", title="A story", **kw):
         summary=kw.get("summary", ""),
         published_at=kw.get("published_at", WHEN),
     )
-
-
-@pytest.mark.parametrize(
-    ("url", "canonical"),
-    [
-        (
-            "https://Trade.Example/story?utm_source=rss&utm_medium=x&id=7#comments",
-            "https://trade.example/story?id=7",
-        ),
-        (
-            "https://trade.example:443/story?fbclid=1&gclid=2&b=2&a=1",
-            "https://trade.example/story?a=1&b=2",
-        ),
-        ("HTTP://TRADE.EXAMPLE", "http://trade.example/"),
-        ("http://trade.example:8080/x?mc_cid=1", "http://trade.example:8080/x"),
-    ],
-)
-def test_canonical_urls_drop_tracking_and_fragments(url, canonical):
-    assert url_canonicalize(url) == canonical
 
 
 def test_the_same_guid_twice_is_one_article_and_the_rerun_writes_nothing(
@@ -105,46 +82,3 @@ def test_two_guids_for_one_story_in_one_document_are_one_article(feed_make):
     )
 
     assert NewsArticle.objects.count() == 1
-
-
-def test_matches_are_created_once_and_flag_the_article(feed_make, known_entities):
-    feed = feed_make("https://trade.example/rss")
-    stored = entries_store(
-        feed,
-        [
-            entry(
-                title="Michaela Coel’s BAFTA speech thanked intimacy coordinator "
-                "Ita O’Brien"
-            )
-        ],
-    )
-
-    articles_match(stored.new)
-    articles_match(stored.new)
-
-    article = NewsArticle.objects.get()
-    assert article.ic_related and article.award_mention
-    assert {m.entity for m in article.matches.all()} == {
-        known_entities["coel"],
-        known_entities["obrien"],
-        known_entities["bafta"],
-    }
-    assert all(m.review_status == ReviewStatus.PENDING for m in article.matches.all())
-
-
-def test_a_rematch_keeps_reviewed_matches_and_drops_stale_pending_ones(
-    feed_make, known_entities
-):
-    feed = feed_make("https://trade.example/rss")
-    (pk,) = entries_store(feed, [entry(title="Michaela Coel and Ita O'Brien")]).new
-    articles_match([pk])
-    ArticleMatch.objects.filter(person=known_entities["coel"]).update(
-        review_status=ReviewStatus.APPROVED
-    )
-
-    entries_store(feed, [entry(title="A story with neither name")])
-    articles_match([pk])
-
-    (kept,) = ArticleMatch.objects.all()
-    assert kept.person == known_entities["coel"]
-    assert kept.review_status == ReviewStatus.APPROVED

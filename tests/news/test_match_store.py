@@ -1,0 +1,64 @@
+"""Keeping an article's matches in step with its text."""
+
+import datetime as dt
+
+from tracker.choices import ReviewStatus
+from tracker.models import ArticleMatch, NewsArticle
+from tracker.news.article_store import entries_store
+from tracker.news.match_store import articles_match
+from tracker.news.parse import ParsedEntry
+
+WHEN = dt.datetime(2024, 5, 1, tzinfo=dt.UTC)
+
+
+def entry(guid="g1", url="https://trade.example/story", title="A story", **kw):
+    return ParsedEntry(
+        guid=guid,
+        url=url,
+        title=title,
+        summary=kw.get("summary", ""),
+        published_at=kw.get("published_at", WHEN),
+    )
+
+
+def test_matches_are_created_once_and_flag_the_article(feed_make, known_entities):
+    feed = feed_make("https://trade.example/rss")
+    stored = entries_store(
+        feed,
+        [
+            entry(
+                title="Michaela Coel’s BAFTA speech thanked intimacy coordinator "
+                "Ita O’Brien"
+            )
+        ],
+    )
+
+    articles_match(stored.new)
+    articles_match(stored.new)
+
+    article = NewsArticle.objects.get()
+    assert article.ic_related and article.award_mention
+    assert {m.entity for m in article.matches.all()} == {
+        known_entities["coel"],
+        known_entities["obrien"],
+        known_entities["bafta"],
+    }
+    assert all(m.review_status == ReviewStatus.PENDING for m in article.matches.all())
+
+
+def test_a_rematch_keeps_reviewed_matches_and_drops_stale_pending_ones(
+    feed_make, known_entities
+):
+    feed = feed_make("https://trade.example/rss")
+    (pk,) = entries_store(feed, [entry(title="Michaela Coel and Ita O'Brien")]).new
+    articles_match([pk])
+    ArticleMatch.objects.filter(person=known_entities["coel"]).update(
+        review_status=ReviewStatus.APPROVED
+    )
+
+    entries_store(feed, [entry(title="A story with neither name")])
+    articles_match([pk])
+
+    (kept,) = ArticleMatch.objects.all()
+    assert kept.person == known_entities["coel"]
+    assert kept.review_status == ReviewStatus.APPROVED

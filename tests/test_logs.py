@@ -151,10 +151,24 @@ def _broad(handler: ast.ExceptHandler) -> bool:
 
 
 def _leaves_a_trace(handler: ast.ExceptHandler) -> bool:
-    """logger.exception(...) somewhere in the handler, or a bare `raise`
-    that hands the traceback on."""
+    """logger.exception(...) somewhere in the handler, or the traceback
+    handed on: a bare `raise`, `raise ... from` the caught exception, or the
+    exception object stored for another thread to raise."""
+    caught = handler.name
     for node in ast.walk(handler):
         if isinstance(node, ast.Raise) and node.exc is None:
+            return True
+        if (
+            isinstance(node, ast.Raise)
+            and isinstance(node.cause, ast.Name)
+            and node.cause.id == caught
+        ):
+            return True
+        if (
+            isinstance(node, ast.Assign)
+            and isinstance(node.value, ast.Name)
+            and node.value.id == caught
+        ):
             return True
         if (
             isinstance(node, ast.Call)

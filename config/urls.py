@@ -1,18 +1,11 @@
 from django.contrib import admin
-from django.http import HttpResponse
 from django.urls import include, path
-from django.views.decorators.cache import never_cache
 
-
-@never_cache
-def healthz(request):
-    """Liveness: the process answers. Also the trivial view `make load`
-    measures the mixes against."""
-    return HttpResponse("ok", content_type="text/plain")
-
+from tracker.web import health
 
 urlpatterns = [
-    path("healthz", healthz, name="healthz"),
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
     path("admin/", admin.site.urls),
     path("api/", include("tracker.api.urls")),
 ]

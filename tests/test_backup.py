@@ -20,6 +20,8 @@ from django.utils import timezone
 
 from tests import factories
 from tracker import backup, choices
+from tracker.backup.rows import Checksum, canonical_line
+from tracker.backup.signing import backup_signature
 from tracker.models import (
     ApiToken,
     ArticleMatch,
@@ -96,20 +98,25 @@ def _lines(path: Path) -> list[bytes]:
         return stream.readlines()
 
 
-def _rewrite(path: Path, change) -> None:
+def _rewrite(path: Path, change, *, signed: bool = True) -> None:
     """Rewrite a backup's rows and give it a matching manifest, as a
-    careless hand edit would."""
+    careless hand edit by the key's holder would (`signed`), or an editor
+    without the key."""
     lines = [orjson.loads(line) for line in _lines(path)]
     header, rows = lines[0], [row for row in change(lines[1:-1]) if row]
-    checksum = backup._Checksum()
+    checksum = Checksum()
     for row in rows:
-        checksum.add(row["model"], backup._canonical_line(row))
+        checksum.add(row["model"], canonical_line(row))
     summary = checksum.summary(lines[-1]["manifest"]["counts"])
     manifest = {"manifest": {**lines[-1]["manifest"], "counts": summary.counts}}
     manifest["manifest"]["checksum"] = summary.checksum
+    if signed:
+        manifest["manifest"]["signature"] = backup_signature(
+            canonical_line(header), manifest["manifest"]
+        )
     with gzip.open(path, "wb") as out:
         for record in (header, *rows, manifest):
-            out.write(backup._canonical_line(record) + b"\n")
+            out.write(canonical_line(record) + b"\n")
 
 
 def test_the_whole_database_survives_export_flush_import(campaign_data, tmp_path):
@@ -328,3 +335,94 @@ def test_a_backup_crosses_between_databases(campaign_data, tmp_path):
 
     assert restored == exported
     assert AwardMention.objects.filter(speaker__slug="michaela-coel").exists()
+
+
+def test_a_backup_is_readable_by_its_owner_only(campaign_data, tmp_path):
+    path = tmp_path / "tracker.jsonl.gz"
+    # A leftover partial file from a crash, world-readable.
+    (tmp_path / ".tracker.jsonl.gz.partial").write_bytes(b"")
+    (tmp_path / ".tracker.jsonl.gz.partial").chmod(0o644)
+
+    backup.backup_export(path=path)
+
+    assert path.stat().st_mode & 0o777 == 0o600
+
+
+def _a_superuser_added(rows):
+    """The attack: an editor without the key adds an account of their own
+    and recomputes the checksum."""
+    yield from rows
+    yield {
+        "model": "auth.user",
+        "pk": 990001,
+        "fields": {
+            "password": "md5$salt$0123456789abcdef0123456789abcdef",
+            "last_login": None,
+            "is_superuser": True,
+            "username": "intruder",
+            "first_name": "",
+            "last_name": "",
+            "email": "intruder@example.org",
+            "is_staff": True,
+            "is_active": True,
+            "date_joined": "2026-11-30T10:00:00Z",
+            "groups": [],
+            "user_permissions": [],
+        },
+    }
+
+
+def test_an_edited_backup_that_adds_a_superuser_is_refused(campaign_data, tmp_path):
+    path = tmp_path / "tracker.jsonl.gz"
+    backup.backup_export(path=path)
+    _rewrite(path, _a_superuser_added, signed=False)
+    _database_flush()
+
+    with pytest.raises(CommandError, match="does not carry this deployment's sign"):
+        call_command("import_data", str(path), "--no-progress")
+
+    assert not User.objects.filter(username="intruder").exists()
+    assert backup.database_summary().total == 0
+
+
+def test_a_backup_signed_with_another_key_is_refused(campaign_data, tmp_path, settings):
+    path = tmp_path / "tracker.jsonl.gz"
+    settings.TRACKER_BACKUP_SIGNING_KEY = "another deployment's key"
+    backup.backup_export(path=path)
+    settings.TRACKER_BACKUP_SIGNING_KEY = "this deployment's key"
+    _database_flush()
+
+    with pytest.raises(CommandError, match="signed with another BACKUP_SIGNING_KEY"):
+        call_command("import_data", str(path), "--no-progress")
+
+    assert backup.database_summary().total == 0
+
+
+def _signature_removed(path: Path) -> None:
+    lines = [orjson.loads(line) for line in _lines(path)]
+    del lines[-1]["manifest"]["signature"]
+    with gzip.open(path, "wb") as out:
+        out.writelines(canonical_line(record) + b"\n" for record in lines)
+
+
+def test_an_unsigned_backup_is_refused_unless_trusted(campaign_data, tmp_path):
+    path = tmp_path / "tracker.jsonl.gz"
+    written = backup.backup_export(path=path)
+    _signature_removed(path)
+    _database_flush()
+
+    with pytest.raises(CommandError, match="is not signed.*--trust-unsigned"):
+        call_command("import_data", str(path), "--no-progress")
+    assert backup.database_summary().total == 0
+
+    call_command("import_data", str(path), "--no-progress", "--trust-unsigned")
+    assert backup.database_summary() == written
+
+
+def test_without_a_signing_key_no_backup_is_written(db, tmp_path, settings):
+    settings.TRACKER_BACKUP_SIGNING_KEY = ""
+
+    with pytest.raises(CommandError, match="BACKUP_SIGNING_KEY is not set"):
+        call_command("export_data", str(tmp_path / "x.jsonl.gz"), "--no-progress")
+
+    assert list(tmp_path.iterdir()) == []

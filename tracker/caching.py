@@ -9,6 +9,7 @@ data version they share.
 | `SUMMARY` | `tracker:api:summary:<version>` | 5 min |
 | `LIST_COUNT` | `tracker:count:<version>:<sha256 of the query>` | 1 min |
 | `RESPONSE` | `tracker:response:<version>:<sha256 of URL and Accept>` | 5 min |
+| readiness probe | `tracker:readyz:probe` | 10 s |
 
 The API throttle's counters are DRF's own (`throttle_<scope>_<client>`,
 each living as long as its rate's period, see tracker/api/throttling.py).
@@ -30,6 +31,9 @@ from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 DATA_VERSION_KEY = "tracker:data:version"
+# /readyz writes and reads this to show the cache answers.
+PROBE_KEY = "tracker:readyz:probe"
+PROBE_TTL = 10
 
 
 @dataclass(frozen=True)
@@ -99,3 +103,11 @@ def connect_signals() -> None:
         ("m2m", m2m_changed),
     ):
         signal.connect(_tracker_data_changed, dispatch_uid=f"tracker-data-{name}")
+
+
+def cache_answers() -> bool:
+    """Whether the cache stores and returns a value (for /readyz); raises
+    whatever the cache's client raises when it cannot reach it."""
+    token = uuid.uuid4().hex
+    cache.set(PROBE_KEY, token, PROBE_TTL)
+    return cache.get(PROBE_KEY) == token

@@ -10,6 +10,9 @@ from pathlib import Path
 
 import environ
 import orjson
+import sentry_sdk
+from sentry_sdk.integrations.celery import CeleryIntegration
+from sentry_sdk.integrations.django import DjangoIntegration
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -38,17 +41,20 @@ INSTALLED_APPS = [
     "import_export",
     "django_celery_beat",
     "django_celery_results",
+    "django_guid",
     "tracker",
     "drf_spectacular_sidecar",
     "csp",
     "axes",
 ]
 
-# JSON errors under /api/ first, so it sees every answer; the outage guard
-# next so a database error from any view or template becomes a 503; the
-# request guard before anything reads the query string; axes last, as its
-# documentation requires.
+# The request id first, so every later line of the request carries it; JSON
+# errors under /api/ next, so it sees every answer; the outage guard next so
+# a database error from any view or template becomes a 503; the request guard
+# before anything reads the query string; axes last, as its documentation
+# requires.
 MIDDLEWARE = [
+    "django_guid.middleware.guid_middleware",
     "tracker.middleware.ApiErrorMiddleware",
     "tracker.middleware.DatabaseUnavailableMiddleware",
     "tracker.middleware.HostileRequestMiddleware",
@@ -284,6 +290,9 @@ TRACKER_FETCH_PORTS = env.list(
 TRACKER_FEED_PARSE_SECONDS = env.float("TRACKER_FEED_PARSE_SECONDS", default=10.0)
 # New articles one refresh of one feed may add; the rest wait for the next.
 TRACKER_FEED_MAX_NEW_ENTRIES = env.int("TRACKER_FEED_MAX_NEW_ENTRIES", default=500)
+# Backups are signed with this key and a restore checks it (tracker/backup/
+# signing.py says why it is not SECRET_KEY).
+TRACKER_BACKUP_SIGNING_KEY = env("BACKUP_SIGNING_KEY", default="")
 # A scraper's query string beyond this is refused with 414 before any view.
 TRACKER_MAX_QUERY_STRING = env.int("TRACKER_MAX_QUERY_STRING", default=2048)
 # Imports larger than this are refused before they are read.
@@ -294,12 +303,80 @@ TRACKER_AMBIGUOUS_AFTER_REJECTIONS = env.int(
     "TRACKER_AMBIGUOUS_AFTER_REJECTIONS", default=3
 )
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
+
+# --- Logs and errors ---------------------------------------------------------
+LOG_LEVEL = env("LOG_LEVEL", default="INFO")
+# Every line names its time, level, logger, and the request (X-Request-ID)
+# or Celery task it belongs to.
+LOG_FIELDS = ("asctime", "levelname", "name", "request_id", "task_id", "message")
+LOG_TEXT_FORMAT = (
+    "%(asctime)s %(levelname)s %(name)s "
+    "[request %(request_id)s task %(task_id)s] %(message)s"
+)
+
+
+def logging_config(*, json_lines: bool, level: str) -> dict:
+    """One handler on the root logger, for every process: text lines for a
+    person at a terminal, JSON lines (python-json-logger) for a log
+    collector. Django's own loggers and runserver's request log are routed
+    to it too, so no line escapes the format."""
+    if json_lines:
+        formatter = {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": [field for field in LOG_FIELDS if field != "asctime"],
+            "timestamp": "time",
+            "rename_fields": {"levelname": "level", "name": "logger"},
+        }
+    else:
+        formatter = {"format": LOG_TEXT_FORMAT}
+    routed = {"handlers": [], "propagate": True}
+    return {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "filters": {"request_task": {"()": "tracker.logs.RequestTaskFilter"}},
+        "formatters": {"line": formatter},
+        "handlers": {
+            "console": {
+                "class": "logging.StreamHandler",
+                "filters": ["request_task"],
+                "formatter": "line",
+            }
+        },
+        "root": {"handlers": ["console"], "level": level},
+        "loggers": {
+            "django": routed,
+            "django.server": routed,
+            # django-guid says at INFO that it made an id, on every request.
+            "django_guid": {**routed, "level": "WARNING"},
+            # billiard (the worker's process pool) turns propagation off.
+            "multiprocessing": {"handlers": ["console"], "propagate": False},
+        },
+    }
+
+
+LOGGING = logging_config(
+    json_lines=env.bool("LOG_JSON", default=False), level=LOG_LEVEL
+)
+
+DJANGO_GUID = {
+    "GUID_HEADER_NAME": "X-Request-ID",
+    # A caller's id is kept only if it is a UUID; anything else is replaced.
+    "VALIDATE_GUID": True,
+    "RETURN_HEADER": True,
+    "EXPOSE_HEADER": True,
 }
+
+# Errors go to Sentry when, and only when, a DSN is given; no personal data
+# (addresses, cookies, users) is sent.
+SENTRY_DSN = env("SENTRY_DSN", default="")
+if SENTRY_DSN:
+    sentry_sdk.init(
+        dsn=SENTRY_DSN,
+        environment=env("SENTRY_ENVIRONMENT", default="production"),
+        integrations=[DjangoIntegration(), CeleryIntegration()],
+        traces_sample_rate=env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0),
+        send_default_pii=False,
+    )
 
 # --- Security headers, login lockout -----------------------------------------
 AUTHENTICATION_BACKENDS = [

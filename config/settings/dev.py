@@ -20,3 +20,6 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[:
 STORAGES["staticfiles"] = {  # noqa: F405
     "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
 }
+TRACKER_BACKUP_SIGNING_KEY = env(
+    "BACKUP_SIGNING_KEY", default="dev-only-backup-signing-key"
+)  # pragma: allowlist secret

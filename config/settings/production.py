@@ -5,7 +5,7 @@ networks."""
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import env
+from .base import LOG_LEVEL, env, logging_config
 
 DEBUG = False
 
@@ -55,8 +55,13 @@ if TRACKER_ALLOW_PRIVATE_WEBHOOKS:  # noqa: F405
         "at this deployment's own network. Unset it." + DEVELOPMENT_HINT
     )
 
+# JSON lines for the log collector, whatever LOG_JSON says.
+LOGGING = logging_config(json_lines=True, level=LOG_LEVEL)
+
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
+# Probes come from inside the network, over plain http.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=60 * 60 * 24 * 365)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True

@@ -16,3 +16,6 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_RESULT_BACKEND = "cache+memory://"
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="memory://")
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+TRACKER_BACKUP_SIGNING_KEY = env(
+    "BACKUP_SIGNING_KEY", default="test-only-backup-signing-key"
+)  # pragma: allowlist secret

@@ -106,22 +106,22 @@ def worker(worker_site, tmp_path):
         print((tmp_path / "worker.log").read_text())
 
 
-def task_send(site, name, *args):
+def task_send(site, name, *args) -> str:
     client = Celery(broker=REDIS_URL)
     try:
-        client.send_task(name, args=list(args), queue=site["queue"])
+        return client.send_task(name, args=list(args), queue=site["queue"]).id
     finally:
         client.close()
 
 
 def test_a_worker_consumes_a_refresh_from_redis(
-    worker, worker_site, feed_server, feed_file
+    worker, worker_site, feed_server, feed_file, tmp_path
 ):
     feed_id = feed_added(
         worker_site, feed_server.route("/rss", body=feed_file("rss2.xml"))
     )
 
-    task_send(worker_site, "tracker.tasks.refresh_feed", feed_id)
+    task_id = task_send(worker_site, "tracker.tasks.refresh_feed", feed_id)
 
     wait_for(lambda: len(articles_of(worker_site, feed_id)) == 2, what="two articles")
     ((status, failures),) = query(
@@ -140,6 +140,14 @@ def test_a_worker_consumes_a_refresh_from_redis(
         )
     }
     assert {"Michaela Coel", "Ita O'Brien", "BAFTA"} <= matched
+    # The worker logs in the shared format, its task's lines naming the task.
+    wait_for(
+        lambda: (
+            f"[request - task {task_id}] Task tracker.tasks.refresh_feed"
+            in (tmp_path / "worker.log").read_text()
+        ),
+        what="the task's log line",
+    )
 
 
 def test_a_worker_killed_mid_refresh_loses_and_duplicates_nothing(

@@ -17,15 +17,30 @@ class Command(BaseCommand):
             action="store_true",
             help="Delete the data this database holds and restore the backup.",
         )
+        parser.add_argument(
+            "--trust-unsigned",
+            action="store_true",
+            help=(
+                "Restore a file that is unsigned or does not carry this "
+                "deployment's signature (BACKUP_SIGNING_KEY); only for a file "
+                "whose origin you know."
+            ),
+        )
         parser.add_argument("--database", default="default")
         parser.add_argument(
             "--no-progress", action="store_true", help="No progress bar on stderr."
         )
 
-    def handle(self, *args, path, replace, database, no_progress, **options):
+    def handle(
+        self, *args, path, replace, trust_unsigned, database, no_progress, **options
+    ):
         try:
             summary = backup_import(
-                path=path, using=database, replace=replace, progress=not no_progress
+                path=path,
+                using=database,
+                replace=replace,
+                trust_unsigned=trust_unsigned,
+                progress=not no_progress,
             )
         except BackupError as error:
             raise CommandError(f"Nothing restored: {error}") from error

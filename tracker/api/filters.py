@@ -437,6 +437,8 @@ class CampaignMilestoneFilter(StrictFilterSet):
     class Meta:
         model = CampaignMilestone
         fields = ()
+
+
 # --- News --------------------------------------------------------------------
 
 # Staff (and only staff, see views.review_status_requested) may read the

@@ -12,3 +12,12 @@ class TrackerConfig(AppConfig):
         # One data version for every cache of derived figures: the case
         # page, the summary, list counts.
         connect_signals()
+
+        from django.db.models.signals import post_save
+
+        from tracker.models import Source
+        from tracker.tasks import source_saved
+
+        # Every write path (admin, API, import, services) saves a Source;
+        # the snapshot is queued once the save is committed.
+        post_save.connect(source_saved, sender=Source, dispatch_uid="archive")

@@ -162,3 +162,27 @@ class ReviewStatus(models.TextChoices):
     PENDING = "pending", "Pending"
     APPROVED = "approved", "Approved"
     REJECTED = "rejected", "Rejected"
+
+
+class SnapshotOutcome(models.TextChoices):
+    ARCHIVED = "archived", "Archived"
+    REFUSED = "refused", "Not archived: the address is refused"
+    FAILED = "failed", "Not archived: the fetch failed"
+
+
+class SnapshotOrigin(models.TextChoices):
+    FETCHED = "fetched", "Fetched from its URL"
+    SHIPPED = "shipped", "Shipped with the tracker"
+
+
+class LinkStatus(models.TextChoices):
+    UNCHECKED = "unchecked", "Not checked yet"
+    OK = "ok", "OK"
+    FAILING = "failing", "Failing"
+    DEAD = "dead", "Dead"
+
+
+class QuoteCheckResult(models.TextChoices):
+    FOUND = "found", "Found in the archived copy"
+    NOT_FOUND = "not_found", "Not found in the archived copy"
+    NO_SNAPSHOT = "no_snapshot", "No archived copy to check"

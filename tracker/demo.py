@@ -6,9 +6,11 @@ missing or differs, so a second run changes nothing, not even history.
 
 import datetime as dt
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from django.db import models, transaction
+from django.utils.timezone import now
 
 from tracker import choices as c
 from tracker.models import (
@@ -28,6 +30,11 @@ from tracker.models import (
     Statement,
 )
 from tracker.news.demo import demo_feeds_load
+from tracker.services.archive import snapshot_ship
+
+# A copy of shared/seeds/000_fb1f1dfb62a14d4d.txt, shipped so that a fresh
+# clone has it.
+SEED_ARTICLE_TEXT = Path(__file__).parent / "data" / "seed_article.txt"
 
 ARTICLE = {
     "slug": "case-for-an-oscar-for-best-intimacy-coordinator",
@@ -690,4 +697,10 @@ def demo_data_load() -> Loaded:
             cite(milestone, passage)
 
     loaded.created += demo_feeds_load()
+    # The article has no address to fetch: the text it was read from is
+    # its archived copy, so its quotes are checked like any other.
+    if snapshot_ship(
+        source=article, text=SEED_ARTICLE_TEXT.read_text("utf-8"), shipped_at=now()
+    ):
+        loaded.created += 1
     return loaded

@@ -5,10 +5,18 @@ redelivery after a lost worker are safe."""
 import logging
 
 from celery import shared_task
+from django.conf import settings
 from django.db import transaction
 from kombu.exceptions import OperationalError
 
 from tracker.news.services import FeedTemporarilyFailing, feed_refresh, feeds_claim
+from tracker.services.archive import (
+    links_check_for_host,
+    links_claim,
+    snapshot_needed,
+    snapshot_take,
+    wayback_submit,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -56,3 +64,56 @@ def refresh_due_feeds() -> list[int]:
     feed_ids = feeds_claim()
     transaction.on_commit(lambda: refreshes_queue(feed_ids))
     return feed_ids
+
+
+# --- sources that last ------------------------------------------------------
+
+
+def source_saved(sender, instance, raw=False, **kwargs):
+    """A saved source with a URL not yet archived: its snapshot is queued
+    once the save is committed (a fixture load, `raw`, queues nothing)."""
+    if raw or not settings.TRACKER_ARCHIVE_ON_SAVE or not instance.url:
+        return
+    if snapshot_needed(instance):
+        source_id = instance.pk
+        transaction.on_commit(lambda: _snapshot_queue(source_id))
+
+
+def _snapshot_queue(source_id: int) -> None:
+    try:
+        snapshot_source.delay(source_id)
+    except OperationalError as exc:
+        # The source is saved; the next snapshot_sources run takes it.
+        logger.error(
+            "Broker unreachable; snapshot of source %s not queued: %s", source_id, exc
+        )
+
+
+@shared_task(acks_late=True)
+def snapshot_source(source_id: int) -> dict:
+    """Snapshot one source (and, with TRACKER_WAYBACK, submit it to Save
+    Page Now); the outcome is recorded on the snapshot, never raised."""
+    snapshot = snapshot_take(source_id=source_id)
+    wayback = wayback_submit(source_id=source_id) if settings.TRACKER_WAYBACK else ""
+    return {
+        "source_id": source_id,
+        "outcome": snapshot.outcome if snapshot else "",
+        "reason": snapshot.reason if snapshot else "",
+        "wayback_url": wayback,
+    }
+
+
+@shared_task
+def recheck_due_links() -> dict:
+    """Queues one task per host whose sources are due for a link check, so
+    that each host sees one request at a time."""
+    by_host = links_claim()
+    transaction.on_commit(
+        lambda: [check_links_for_host.delay(ids) for ids in by_host.values()]
+    )
+    return {host: len(ids) for host, ids in by_host.items()}
+
+
+@shared_task(acks_late=True)
+def check_links_for_host(source_ids: list[int]) -> int:
+    return links_check_for_host(source_ids=source_ids)

@@ -16,3 +16,7 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_RESULT_BACKEND = "cache+memory://"
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="memory://")
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# A saved source fetches nothing unless a test asks for it: factories give
+# sources addresses on the internet, which tests never reach.
+TRACKER_ARCHIVE_ON_SAVE = False
+TRACKER_LINK_CHECK_PAUSE = 0.0

@@ -30,6 +30,7 @@ from tracker.models import (
     Statement,
 )
 
+from .archive import SourceArchiveAdmin
 from .resources import PersonResource, ProductionResource
 
 admin.site.site_header = "Intimacy coordination awards tracker"
@@ -95,9 +96,12 @@ class CitedAdmin(TrackerAdmin):
 
 
 @admin.register(Source)
-class SourceAdmin(TrackerAdmin):
-    list_display = ("title", "publisher", "kind", "published_on", "link")
-    list_filter = ("kind", "publisher")
+class SourceAdmin(SourceArchiveAdmin, TrackerAdmin):
+    list_display = ("title", "publisher", "kind", "published_on", "link", "link_status")
+    list_filter = ("kind", "publisher", "link_health__status")
+    list_select_related = ("link_health",)
+    inlines = SourceArchiveAdmin.archive_inlines
+    actions = SourceArchiveAdmin.archive_actions
     search_fields = ("title", "publisher", "url")
     date_hierarchy = "published_on"
     prepopulated_fields = {"slug": ("title",)}

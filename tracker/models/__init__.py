@@ -1,3 +1,4 @@
+from .archive import LinkCheck, QuoteNotFound, SourceLink, SourceSnapshot
 from .awards import AwardCategory, AwardMention, AwardOutcome
 from .campaigns import Campaign, CampaignMilestone
 from .entities import Credit, Organization, Person, Production
@@ -8,6 +9,10 @@ from .tokens import ApiToken
 
 __all__ = (
     "ApiToken",
+    "LinkCheck",
+    "QuoteNotFound",
+    "SourceLink",
+    "SourceSnapshot",
     "ArticleMatch",
     "ArticleSighting",
     "Feed",

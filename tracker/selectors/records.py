@@ -21,6 +21,7 @@ from tracker.models import (
     Source,
     Statement,
 )
+from tracker.selectors.archive import latest_snapshot_prefetch
 
 CITATION_FIELDS = (
     "id",
@@ -44,6 +45,7 @@ def citations_prefetch() -> Prefetch:
         "citations",
         queryset=Citation.objects.select_related("source")
         .only(*CITATION_FIELDS)
+        .prefetch_related(latest_snapshot_prefetch("source__"))
         .order_by("id"),
         to_attr="citation_list",
     )

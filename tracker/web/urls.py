@@ -3,7 +3,7 @@ from django.urls import path
 from django.utils.functional import lazy
 from django.views.generic import RedirectView
 
-from . import views
+from . import archive, views
 
 app_name = "web"
 
@@ -12,6 +12,11 @@ urlpatterns = [
     path("productions/<slug:slug>/", views.production_detail, name="production"),
     path("people/<slug:slug>/", views.person_detail, name="person"),
     path("campaigns/<slug:slug>/", views.campaign_detail, name="campaign"),
+    path(
+        "sources/<slug:slug>/archive/",
+        archive.source_archive,
+        name="source_archive",
+    ),
     # Browsers ask for /favicon.ico on pages that name no icon (the admin).
     path(
         "favicon.ico",

@@ -16,6 +16,7 @@ from tracker.models import (
     Production,
     Statement,
 )
+from tracker.selectors.archive import latest_snapshot_prefetch
 from tracker.selectors.case_news import (
     CASE_NEWS_LIMIT,
     ENTITY_NEWS_LIMIT,
@@ -34,9 +35,9 @@ def _cited(queryset):
     return queryset.prefetch_related(
         Prefetch(
             "citations",
-            queryset=Citation.objects.select_related("source").order_by(
-                "-source__published_on", "id"
-            ),
+            queryset=Citation.objects.select_related("source", "source__link_health")
+            .prefetch_related(latest_snapshot_prefetch("source__"))
+            .order_by("-source__published_on", "id"),
         )
     )
 

@@ -15,9 +15,11 @@ class TrackerConfig(AppConfig):
 
         from django.db.models.signals import post_save
 
-        from tracker.models import Source
-        from tracker.tasks import source_saved
+        from tracker.models import Citation, Source
+        from tracker.tasks import citation_saved, source_saved
 
-        # Every write path (admin, API, import, services) saves a Source;
-        # the snapshot is queued once the save is committed.
+        # Every write path (admin, API, import, services) saves a Source or
+        # a Citation; a cited page not yet archived is queued for its
+        # snapshot once the save is committed.
         post_save.connect(source_saved, sender=Source, dispatch_uid="archive")
+        post_save.connect(citation_saved, sender=Citation, dispatch_uid="archive")

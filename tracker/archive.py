@@ -147,6 +147,7 @@ def warc_record(*, url: str, fetched_at, content_type: str, body: bytes) -> byte
         url,
         "resource",
         payload=io.BytesIO(body),
+        length=len(body),
         warc_content_type=content_type or "application/octet-stream",
         warc_headers_dict={
             "WARC-Date": fetched_at.strftime("%Y-%m-%dT%H:%M:%SZ"),

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import transaction
 from kombu.exceptions import OperationalError
 
+from tracker.models import Source
 from tracker.news.services import FeedTemporarilyFailing, feed_refresh, feeds_claim
 from tracker.services.archive import (
     links_check_for_host,
@@ -79,6 +80,11 @@ def source_saved(sender, instance, raw=False, **kwargs):
         transaction.on_commit(lambda: _snapshot_queue(source_id))
 
 
+def citation_saved(sender, instance, raw=False, **kwargs):
+    """Citing a source archives it, if its save did not already."""
+    source_saved(Source, instance.source, raw=raw)
+
+
 def _snapshot_queue(source_id: int) -> None:
     try:
         snapshot_source.delay(source_id)
@@ -90,9 +96,14 @@ def _snapshot_queue(source_id: int) -> None:
 
 
 @shared_task(acks_late=True)
-def snapshot_source(source_id: int) -> dict:
+def snapshot_source(source_id: int, only_if_needed: bool = True) -> dict:
     """Snapshot one source (and, with TRACKER_WAYBACK, submit it to Save
-    Page Now); the outcome is recorded on the snapshot, never raised."""
+    Page Now); the outcome is recorded on the snapshot, never raised. A
+    source whose URL is already archived is left alone unless asked, so a
+    save and a citation queued together fetch once."""
+    source = Source.objects.filter(pk=source_id).first()
+    if source is None or (only_if_needed and not snapshot_needed(source)):
+        return {"source_id": source_id, "outcome": "", "reason": "already archived"}
     snapshot = snapshot_take(source_id=source_id)
     wayback = wayback_submit(source_id=source_id) if settings.TRACKER_WAYBACK else ""
     return {

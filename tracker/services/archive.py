@@ -288,9 +288,10 @@ def links_check_for_host(*, source_ids: list[int], pause: float | None = None) -
             later = timezone.now() + dt.timedelta(
                 seconds=min(check.retry_after, 30 * 86400)
             )
-            SourceLink.objects.filter(source_id__in=source_ids[position + 1 :]).update(
-                next_check_at=later
-            )
+            for rest in source_ids[position + 1 :]:
+                SourceLink.objects.update_or_create(
+                    source_id=rest, defaults={"next_check_at": later}
+                )
             break
     return checked
 

@@ -31,6 +31,10 @@ $(DEV_DEPS): requirements.txt requirements-dev.txt | $(PY)
 	$(BIN)/pip install --quiet -r requirements-dev.txt
 	@touch $(DEPS) $@
 
+# Development commands name their settings module, as every process must
+# (README, "Settings modules"); the suite takes its own from pyproject.toml.
+run migrate demo: export DJANGO_SETTINGS_MODULE = config.settings.dev
+
 var:
 	@mkdir -p var/static var/broker/queue var/broker/control var/broker/processed
 

@@ -1,10 +1,11 @@
 #!/usr/bin/env python
-import os
 import sys
+
+# Chooses the settings module by the rule every process follows.
+import config  # noqa: F401
 
 
 def main():
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(sys.argv)

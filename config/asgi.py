@@ -1,7 +1,4 @@
-import os
-
+# The settings module is chosen in config/__init__.py, imported before this.
 from django.core.asgi import get_asgi_application
-
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.production")
 
 application = get_asgi_application()

@@ -1,7 +1,4 @@
-import os
-
+# The settings module is chosen in config/__init__.py, imported before this.
 from django.core.wsgi import get_wsgi_application
-
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.production")
 
 application = get_wsgi_application()

@@ -1,4 +1,5 @@
-"""`make load`: the public API under production settings, on PostgreSQL,
+"""`make load`: the public API under production settings, on PostgreSQL
+with the cache in Redis (CACHE_URL, default redis://127.0.0.1:6379/1),
 behind gunicorn, driven by 64 locust clients for 30 s.
 
     python -m load.run [--clients 64] [--duration 30s] [--productions 50000]
@@ -31,6 +32,7 @@ ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 OUT = ROOT / "var" / "load"
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/tracker_load"
+DEFAULT_CACHE_URL = "redis://127.0.0.1:6379/1"
 TABLE_START = "<!-- load:result:start -->"
 TABLE_END = "<!-- load:result:end -->"
 
@@ -83,6 +85,9 @@ def _environment(database_url: str) -> dict[str, str]:
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "config.settings.production",
         "DATABASE_URL": database_url,
+        # Production refuses a per-process cache; the throttle and counts
+        # of all gunicorn workers meet in Redis.
+        "CACHE_URL": os.environ.get("CACHE_URL", DEFAULT_CACHE_URL),
         # A fresh key per run: nothing signed outlives it.
         "SECRET_KEY": secrets.token_urlsafe(50),
         "ALLOWED_HOSTS": "127.0.0.1",

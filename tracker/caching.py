@@ -1,32 +1,77 @@
-"""One version token for everything cached from tracker data: the case
-page, list counts. Any write to a tracker model changes it, so caches keyed
-on it never serve old data. Bulk writes (`QuerySet.update`, `bulk_create`)
+"""Every cache key the tracker writes, with its time to live, and the one
+data version they share.
+
+| entry | key | TTL |
+|---|---|---|
+| `DATA_VERSION` | `tracker:data:version` | none: changed by any write |
+| `CASE_PAGE` | `tracker:case:page:<version>` | 15 min |
+| `SUMMARY` | `tracker:api:summary:<version>` | 5 min |
+| `LIST_COUNT` | `tracker:count:<version>:<sha256 of the query>` | 1 min |
+
+The API throttle's counters are DRF's own (`throttle_<scope>_<client>`,
+each living as long as its rate's period, see tracker/api/throttling.py).
+
+Any write to a tracker model changes the data version, so entries keyed on
+it never serve old data. Bulk writes (`QuerySet.update`, `bulk_create`)
 send no signals: code that uses them for data people read calls
-`data_changed()` itself, and each cache's TTL is a backstop. Reviewing news
+`data_changed()` itself, and each entry's TTL is a backstop. Reviewing news
 matches saves them one by one (`tracker.news.services.matches_review`), so
 approvals change the version."""
 
 import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
 
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
-VERSION_KEY = "tracker:data:version"
+DATA_VERSION_KEY = "tracker:data:version"
+
+
+@dataclass(frozen=True)
+class CacheEntry:
+    """One kind of cached value: where its keys start and how long (in
+    seconds) it lives."""
+
+    prefix: str
+    ttl: int
+
+    def key(self, *parts: str) -> str:
+        """This entry's key under the current data version."""
+        return ":".join((self.prefix, data_version(), *parts))
+
+    def get_or_compute(self, compute: Callable[[], Any], *parts: str) -> Any:
+        key = self.key(*parts)
+        value = cache.get(key)
+        if value is None:
+            value = compute()
+            cache.set(key, value, self.ttl)
+        return value
+
+
+# Rendered whole: the same for every visitor.
+CASE_PAGE = CacheEntry("tracker:case:page", ttl=60 * 15)
+# The figures behind the case page and /api/v1/summary/.
+SUMMARY = CacheEntry("tracker:api:summary", ttl=60 * 5)
+# COUNT(*) of a filtered list reads the whole table; short, since bulk
+# writes that send no signal are covered only by the TTL.
+LIST_COUNT = CacheEntry("tracker:count", ttl=60)
 
 
 def data_version() -> str:
-    version = cache.get(VERSION_KEY)
+    version = cache.get(DATA_VERSION_KEY)
     if version is None:
         version = uuid.uuid4().hex
         # add() so two first requests agree on one version.
-        if not cache.add(VERSION_KEY, version, timeout=None):
-            version = cache.get(VERSION_KEY, version)
+        if not cache.add(DATA_VERSION_KEY, version, timeout=None):
+            version = cache.get(DATA_VERSION_KEY, version)
     return version
 
 
 def data_changed() -> None:
-    cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
+    cache.set(DATA_VERSION_KEY, uuid.uuid4().hex, timeout=None)
 
 
 def _tracker_data_changed(sender, using=None, **kwargs):

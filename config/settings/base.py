@@ -1,5 +1,9 @@
 """Settings shared by every environment; every secret and host comes from
 the environment (12-factor), so one code path serves dev, CI and production.
+
+Read top to bottom: each setting is defined once, whole, in its section.
+Which module a process loads is decided by DJANGO_SETTINGS_MODULE, with
+one fallback for every entry point (README, "Settings modules").
 """
 
 from pathlib import Path
@@ -11,9 +15,6 @@ BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = BASE_DIR / "var"
 
 env = environ.Env()
-# A local .env is a convenience for development only; real deployments
-# inject the environment.
-environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
 SECRET_KEY = env("SECRET_KEY", default="")
 DEBUG = env.bool("DEBUG", default=False)
@@ -37,9 +38,17 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "django_celery_results",
     "tracker",
+    "drf_spectacular_sidecar",
+    "csp",
+    "axes",
 ]
 
+# The outage guard goes first so a database error from any view or template
+# becomes a 503; the request guard before anything reads the query string;
+# axes last, as its documentation requires.
 MIDDLEWARE = [
+    "tracker.middleware.DatabaseUnavailableMiddleware",
+    "tracker.middleware.HostileRequestMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -50,6 +59,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -123,30 +135,16 @@ STORAGES = {
 }
 
 LOGIN_URL = "admin:login"
-
+# Throttles, list counts, the summary and the case page live here. Local
+# memory suits one development process; production refuses it, since every
+# web process must share the counts (config/settings/production.py).
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://tracker")}
 
 # --- Django REST framework -------------------------------------------------
+# The public API's defaults; API_ANON_RATE is e.g. "120/min" or "5000/day".
+TRACKER_API_ANON_RATE = env("API_ANON_RATE", default="120/min")
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "tracker.api.schema.TrackerAutoSchema",
-}
-
-SPECTACULAR_SETTINGS = {
-    "TITLE": "Intimacy coordination awards tracker API",
-    "DESCRIPTION": (
-        "Evidence for an awards category for intimacy coordinators: "
-        "productions and their IC usage, people, organizations, award "
-        "outcomes and mentions, statements, policies, statistics and the "
-        "campaign itself. Every claim carries its sources."
-    ),
-    "VERSION": "1.0.0",
-    "SERVE_INCLUDE_SCHEMA": False,
-}
-
-# The public API's defaults; API_ANON_RATE is e.g. "120/min" or "5000/day".
-INSTALLED_APPS += ["drf_spectacular_sidecar"]
-TRACKER_API_ANON_RATE = env("API_ANON_RATE", default="120/min")
-REST_FRAMEWORK |= {
     "DEFAULT_RENDERER_CLASSES": (
         "drf_orjson_renderer.renderers.ORJSONRenderer",
         "tracker.api.renderers.CSVRenderer",
@@ -165,7 +163,17 @@ REST_FRAMEWORK |= {
     # refuses int keys unless told.
     "ORJSON_RENDERER_OPTIONS": (orjson.OPT_NON_STR_KEYS,),
 }
-SPECTACULAR_SETTINGS |= {
+
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Intimacy coordination awards tracker API",
+    "DESCRIPTION": (
+        "Evidence for an awards category for intimacy coordinators: "
+        "productions and their IC usage, people, organizations, award "
+        "outcomes and mentions, statements, policies, statistics and the "
+        "campaign itself. Every claim carries its sources."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
@@ -200,17 +208,29 @@ CORS_ALLOW_METHODS = ("GET", "HEAD", "OPTIONS")
 
 # --- Celery ------------------------------------------------------------------
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="filesystem://")
-if CELERY_BROKER_URL.startswith("filesystem://"):
-    # kombu's filesystem transport needs no server yet runs a real worker
-    # that answers remote control (celery inspect ping).
-    _broker_dir = VAR_DIR / "broker"
-    CELERY_BROKER_TRANSPORT_OPTIONS = {
-        "data_folder_in": str(_broker_dir / "queue"),
-        "data_folder_out": str(_broker_dir / "queue"),
-        "control_folder": str(_broker_dir / "control"),
-        "processed_folder": str(_broker_dir / "processed"),
-        "store_processed": False,
-    }
+
+
+def broker_transport_options(broker_url: str) -> dict:
+    """What each broker needs beyond its URL."""
+    if broker_url.startswith("filesystem://"):
+        # kombu's filesystem transport needs no server yet runs a real
+        # worker that answers remote control (celery inspect ping).
+        broker_dir = VAR_DIR / "broker"
+        return {
+            "data_folder_in": str(broker_dir / "queue"),
+            "data_folder_out": str(broker_dir / "queue"),
+            "control_folder": str(broker_dir / "control"),
+            "processed_folder": str(broker_dir / "processed"),
+            "store_processed": False,
+        }
+    if broker_url.startswith(("redis://", "rediss://")):
+        # An unreachable (not refusing) host would otherwise block a connect
+        # for the operating system's TCP timeout, minutes.
+        return {"socket_connect_timeout": 5}
+    return {}
+
+
+CELERY_BROKER_TRANSPORT_OPTIONS = broker_transport_options(CELERY_BROKER_URL)
 CELERY_RESULT_BACKEND = env("CELERY_RESULT_BACKEND", default="django-db")
 CELERY_RESULT_EXTENDED = True
 CELERY_CACHE_BACKEND = "default"
@@ -222,8 +242,18 @@ CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=180)
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A publish while the broker is down gives up within about a second and
+# raises, so a caller logs it instead of hanging (tracker.tasks).
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 3,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.5,
+}
 
 # --- The tracker -------------------------------------------------------------
+# Production settings refuse this switch: it lets the fetcher reach the
+# deployment's own network.
 TRACKER_ALLOW_PRIVATE_FEEDS = env.bool("TRACKER_ALLOW_PRIVATE_FEEDS", default=False)
 TRACKER_FEED_MAX_BYTES = env.int("TRACKER_FEED_MAX_BYTES", default=5 * 1024 * 1024)
 # One wall-clock bound on a whole fetch (DNS, connection, headers, body, every
@@ -245,6 +275,8 @@ TRACKER_WAYBACK_SAVE_URL = env(
 TRACKER_FETCH_PORTS = env.list(
     "TRACKER_FETCH_PORTS", cast=int, default=[80, 443, 8080, 8443]
 )
+# A scraper's query string beyond this is refused with 414 before any view.
+TRACKER_MAX_QUERY_STRING = env.int("TRACKER_MAX_QUERY_STRING", default=2048)
 
 LOGGING = {
     "version": 1,
@@ -253,20 +285,7 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
 }
 
-# --- Security headers, login lockout, hostile requests -----------------------
-# Appended after the rest so merges with other branches stay line-additive.
-INSTALLED_APPS += ["csp", "axes"]
-# The outage guard goes first so a database error from any view or template
-# becomes a 503; the request guard before anything reads the query string;
-# axes last, as its documentation requires.
-MIDDLEWARE = [
-    "tracker.middleware.DatabaseUnavailableMiddleware",
-    "tracker.middleware.HostileRequestMiddleware",
-    *MIDDLEWARE,
-    "csp.middleware.CSPMiddleware",
-    "django_permissions_policy.PermissionsPolicyMiddleware",
-    "axes.middleware.AxesMiddleware",
-]
+# --- Security headers, login lockout -----------------------------------------
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
@@ -315,20 +334,3 @@ AXES_COOLOFF_MESSAGE = (
     "Too many failed logins: this account and address are locked for an hour. "
     "Staff can unlock them under Axes > Access attempts."
 )
-
-# A scraper's query string beyond this is refused with 414 before any view.
-TRACKER_MAX_QUERY_STRING = env.int("TRACKER_MAX_QUERY_STRING", default=2048)
-
-# --- Broker outages ----------------------------------------------------------
-# A publish while the broker is down gives up within about a second and
-# raises, so a caller logs it instead of hanging (tracker.tasks).
-CELERY_TASK_PUBLISH_RETRY_POLICY = {
-    "max_retries": 3,
-    "interval_start": 0,
-    "interval_step": 0.2,
-    "interval_max": 0.5,
-}
-if CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
-    # An unreachable (not refusing) host would otherwise block a connect
-    # for the operating system's TCP timeout, minutes.
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 5}

@@ -1,7 +1,17 @@
-"""Local development: SQLite and a broker that needs no server."""
+"""Local development: SQLite, a broker that needs no server, DEBUG, and a
+`.env` file if the checkout has one."""
 
-from .base import *  # noqa: F403
-from .base import env
+from pathlib import Path
+
+import environ
+
+# Read before the shared settings read the environment, so a value in .env
+# counts as if exported. Only here: a real deployment injects its
+# environment, and a stray .env on a server must change nothing.
+environ.Env.read_env(Path(__file__).resolve().parents[2] / ".env", overwrite=False)
+
+from .base import *  # noqa: E402, F403
+from .base import env  # noqa: E402
 
 DEBUG = env.bool("DEBUG", default=True)
 SECRET_KEY = env("SECRET_KEY", default="dev-only-insecure-key-do-not-deploy")

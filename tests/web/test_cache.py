@@ -2,8 +2,11 @@ import pytest
 from django.db import transaction
 
 from tests import factories
-from tracker.caching import data_changed
-from tracker.web.cache import case_page_key
+from tracker.caching import CASE_PAGE, data_changed
+
+
+def case_page_key():
+    return CASE_PAGE.key()
 
 
 def test_the_page_key_is_stable_while_nothing_changes():

@@ -9,16 +9,13 @@ that send no signals are covered by a short TTL.
 
 import hashlib
 
-from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Paginator as DjangoPaginator
 from django.utils.functional import cached_property
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
 
-from tracker.caching import data_version
-
-COUNT_TTL = 60
+from tracker.caching import LIST_COUNT
 
 
 class CachedCountPaginator(DjangoPaginator):
@@ -34,12 +31,10 @@ class CachedCountPaginator(DjangoPaginator):
         digest = hashlib.sha256(
             f"{query.model._meta.label}|{sql}|{params!r}".encode()
         ).hexdigest()
-        key = f"tracker:count:{data_version()}:{digest}"
-        count = cache.get(key)
-        if count is None:
-            count = super().count
-            cache.set(key, count, COUNT_TTL)
-        return count
+        return LIST_COUNT.get_or_compute(self._count_from_database, digest)
+
+    def _count_from_database(self) -> int:
+        return super().count
 
 
 class StrictPageSize:

@@ -1,9 +1,9 @@
-from django.core.cache import cache
 from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 
+from tracker.caching import CASE_PAGE
 from tracker.choices import ICStatus
 from tracker.models import (
     AwardCategory,
@@ -25,7 +25,6 @@ from tracker.selectors.case_news import (
 from tracker.selectors.summary import case_summary
 
 from . import charts
-from .cache import PAGE_TTL, case_page_key
 
 RECENT_PRODUCTIONS = 6
 
@@ -144,12 +143,10 @@ def case_context() -> dict:
 
 def case(request):
     """The case page is the same for everyone, so it is cached whole and
-    rebuilt after any change to the tracker's data (see cache.py)."""
-    key = case_page_key()
-    html = cache.get(key)
-    if html is None:
-        html = render_to_string("tracker/case.html", case_context())
-        cache.set(key, html, PAGE_TTL)
+    rebuilt after any change to the tracker's data (tracker/caching.py)."""
+    html = CASE_PAGE.get_or_compute(
+        lambda: render_to_string("tracker/case.html", case_context())
+    )
     return HttpResponse(html)
 
 

@@ -45,9 +45,12 @@ def cite(db):
     """A production claim citing `source` with `quote`, through the
     service every write path uses."""
     from tracker.models import Production
-    from tracker.services.records import record_create
+    from tracker.services.records import record_create, record_update
 
-    def make(source, quote, title="Normal People"):
+    def make(source, quote, title="Normal People", claim=None):
+        citations = [{"source": source, "quote": quote, "stance": "supports"}]
+        if claim is not None:
+            return record_update(instance=claim, fields={}, citations=citations)
         return record_create(
             model=Production,
             fields={
@@ -56,7 +59,7 @@ def cite(db):
                 "ic_status": "used",
                 "ic_evidence": "press_report",
             },
-            citations=[{"source": source, "quote": quote, "stance": "supports"}],
+            citations=citations,
         )
 
     return make

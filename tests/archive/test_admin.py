@@ -99,7 +99,9 @@ def test_view_only_staff_can_neither_archive_nor_recheck(
     assert feed_server.seen == []
 
 
-def test_a_refusal_shows_as_not_archived(admin_client, settings, article_url, source_make):
+def test_a_refusal_shows_as_not_archived(
+    admin_client, settings, article_url, source_make
+):
     settings.TRACKER_ALLOW_PRIVATE_FEEDS = False
     source = source_make(article_url)
 

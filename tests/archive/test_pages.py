@@ -26,7 +26,9 @@ def shipped(source_make, cite):
     def make(text, *quotes):
         source = source_make("")
         snapshot_ship(source=source, text=text, shipped_at=timezone.now())
-        claims = [cite(source, quote, title=f"Show {n}") for n, quote in enumerate(quotes)]
+        claims = [
+            cite(source, quote, title=f"Show {n}") for n, quote in enumerate(quotes)
+        ]
         return source, claims
 
     return make
@@ -36,9 +38,7 @@ def archive(client, source):
     return client.get(reverse("web:source_archive", args=[source.slug]))
 
 
-def test_the_archive_page_highlights_each_passage_and_links_its_claims(
-    client, shipped
-):
+def test_the_archive_page_highlights_each_passage_and_links_its_claims(client, shipped):
     source, (first, second) = shipped(
         "Intro. The coordinator was on set every day. Middle. Consent was "
         "asked again before each take. End.",
@@ -111,7 +111,7 @@ def test_a_record_page_shows_each_quote_check_with_its_date(
     source, (found,) = shipped("The coordinator was on set.", "was on set")
     snapshot = SourceSnapshot.objects.get(source=source)
     other = source_make("https://news.example.org/unfetched")
-    cite(other, "Never archived words", title=found.title)
+    cite(other, "Never archived words", claim=found)
 
     page = client.get(reverse("web:production", args=[found.slug])).content.decode()
 
@@ -134,20 +134,22 @@ def test_a_record_page_costs_the_same_queries_for_one_source_or_many(
     for n in range(4):
         more = source_make("")
         snapshot_ship(source=more, text=f"Copy {n}.", shipped_at=timezone.now())
-        cite(more, f"Copy {n}", title=production.title)
+        cite(more, f"Copy {n}", claim=production)
     with CaptureQueriesContext(connection) as many:
         client.get(url)
 
     assert len(many) == len(one)
 
 
-def test_the_api_gives_each_citation_its_quote_check(client, shipped, source_make, cite):
+def test_the_api_gives_each_citation_its_quote_check(
+    client, shipped, source_make, cite
+):
     source, (production,) = shipped("The coordinator was on set.", "was on set")
     snapshot = SourceSnapshot.objects.get(source=source)
     missing = source_make("")
     snapshot_ship(source=missing, text="Other words.", shipped_at=timezone.now())
-    cite(missing, "Not these words", title=production.title)
-    cite(source_make("https://news.example.org/u"), "Any", title=production.title)
+    cite(missing, "Not these words", claim=production)
+    cite(source_make("https://news.example.org/u"), "Any", claim=production)
 
     data = client.get(f"/api/v1/productions/{production.slug}/").json()
 
@@ -157,14 +159,12 @@ def test_the_api_gives_each_citation_its_quote_check(client, shipped, source_mak
         snapshot.fetched_at
     )
     assert checks[missing.slug]["result"] == "not_found"
-    assert [v["result"] for k, v in checks.items() if k not in (source.slug, missing.slug)] == [
-        "no_snapshot"
-    ]
+    assert [
+        v["result"] for k, v in checks.items() if k not in (source.slug, missing.slug)
+    ] == ["no_snapshot"]
 
 
-def test_the_api_list_costs_the_same_queries_for_one_claim_or_many(
-    client, shipped
-):
+def test_the_api_list_costs_the_same_queries_for_one_claim_or_many(client, shipped):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 

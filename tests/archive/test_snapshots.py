@@ -300,3 +300,17 @@ def test_the_command_takes_one_source_and_reports_refusals(
 def test_the_command_names_an_unknown_source():
     with pytest.raises(CommandError, match="no-such-source"):
         run("--source", "no-such-source")
+
+
+def test_a_backup_keeps_the_archived_copies(db, tmp_path):
+    from tracker import backup
+
+    demo_data_load()
+    path = tmp_path / "tracker.jsonl.gz"
+    exported = backup.backup_export(path=path)
+    seed_copy = SourceSnapshot.objects.get().body
+
+    backup.backup_import(path=path, replace=True)
+
+    assert backup.database_summary() == exported
+    assert SourceSnapshot.objects.get().body == seed_copy

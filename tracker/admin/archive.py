@@ -215,9 +215,14 @@ class QuoteNotFoundAdmin(admin.ModelAdmin):
     search_fields = ("quote", "source__title")
     list_select_related = ("source", "content_type")
 
-    def get_queryset(self, request):
+    def get_search_results(self, request, queryset, search_term):
+        # The list alone is narrowed (a citation's own page opens whatever
+        # its check says): the changelist is the only caller.
+        queryset, duplicates = super().get_search_results(
+            request, queryset, search_term
+        )
         ids = [citation.pk for citation in quotes_not_found()]
-        return super().get_queryset(request).filter(pk__in=ids)
+        return queryset.filter(pk__in=ids), duplicates
 
     def has_add_permission(self, request):
         return False

@@ -53,11 +53,11 @@ def _text_html(pieces) -> str:
                 '<mark class="archive__passage" id="passage-{}">{}</mark>'
                 '<span class="archive__claims">{}</span>',
                 number,
-                mark_safe(escaped),  # noqa: S308  (sanitised by nh3 above)
+                mark_safe(escaped),  # noqa: S308  # nosec B308 B703 (sanitised by nh3 above)
                 links,
             )
         )
-    return mark_safe("".join(parts))  # noqa: S308  (every part escaped)
+    return mark_safe("".join(parts))  # noqa: S308  # nosec B308 B703 (each part escaped)
 
 
 def source_archive(request, slug):

@@ -225,11 +225,11 @@ def import_productions(admin_client, csv_text):
 def test_csv_import_refuses_an_ic_claim_without_a_known_source(admin_client):
     response = import_productions(
         admin_client,
-        "slug,title,kind,ic_status,ic_evidence,source_url\n"
+        "slug,title,kind,ic_status,ic_evidence,citation_1_source_url\n"
         "euphoria,Euphoria,series,used,press_report,https://nowhere.example/x\n",
     )
 
-    assert "needs a source" in response.content.decode()
+    assert "No source with URL https://nowhere.example/x" in response.content.decode()
     assert not Production.objects.filter(slug="euphoria").exists()
 
 
@@ -238,7 +238,7 @@ def test_csv_import_previews_an_ic_claim_with_a_known_source(admin_client):
 
     response = import_productions(
         admin_client,
-        "slug,title,kind,ic_status,ic_evidence,source_url\n"
+        "slug,title,kind,ic_status,ic_evidence,citation_1_source_url\n"
         f"euphoria,Euphoria,series,used,press_report,{source.url}\n",
     )
 

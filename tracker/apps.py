@@ -1,7 +1,9 @@
 from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
 
 
 class TrackerConfig(AppConfig):
+    default = True
     name = "tracker"
     verbose_name = "Intimacy coordination tracker"
     default_auto_field = "django.db.models.BigAutoField"
@@ -23,3 +25,11 @@ class TrackerConfig(AppConfig):
         # snapshot once the save is committed.
         post_save.connect(source_saved, sender=Source, dispatch_uid="archive")
         post_save.connect(citation_saved, sender=Citation, dispatch_uid="archive")
+
+
+class TrackerAdminConfig(admin_apps.AdminConfig):
+    """The admin, with the tracker's own site: models grouped for the job
+    and a dashboard on the index."""
+
+    default = False
+    default_site = "tracker.admin_site.TrackerAdminSite"

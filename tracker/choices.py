@@ -186,3 +186,12 @@ class QuoteCheckResult(models.TextChoices):
     FOUND = "found", "Found in the archived copy"
     NOT_FOUND = "not_found", "Not found in the archived copy"
     NO_SNAPSHOT = "no_snapshot", "No archived copy to check"
+
+
+class LeadStatus(models.TextChoices):
+    """What staff made of an article about intimacy coordination that names
+    nothing the tracker holds."""
+
+    OPEN = "open", "Open"
+    DISMISSED = "dismissed", "Dismissed"
+    PROMOTED = "promoted", "Promoted to a source"

@@ -22,7 +22,7 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=[])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "tracker.apps.TrackerAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -277,6 +277,13 @@ TRACKER_FETCH_PORTS = env.list(
 )
 # A scraper's query string beyond this is refused with 414 before any view.
 TRACKER_MAX_QUERY_STRING = env.int("TRACKER_MAX_QUERY_STRING", default=2048)
+# Imports larger than this are refused before they are read.
+TRACKER_IMPORT_MAX_BYTES = env.int("TRACKER_IMPORT_MAX_BYTES", default=5 * 1024 * 1024)
+# An alias staff reject this many times in a row for one record becomes
+# ambiguous: it is queued again only with context.
+TRACKER_AMBIGUOUS_AFTER_REJECTIONS = env.int(
+    "TRACKER_AMBIGUOUS_AFTER_REJECTIONS", default=3
+)
 
 LOGGING = {
     "version": 1,

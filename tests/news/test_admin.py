@@ -62,7 +62,11 @@ def test_bulk_approve_and_reject_record_the_reviewer(
     }
 
 
-def test_refresh_now_refreshes_and_reports(admin_client, refreshed_feed):
+def test_refresh_now_queues_a_task_per_feed_and_says_so(admin_client, refreshed_feed):
+    """The request only queues; the task (run eagerly by the test settings,
+    as a worker would) fetches."""
+    Feed.objects.filter(pk=refreshed_feed.pk).update(last_status=FeedStatus.NEVER)
+
     response = admin_client.post(
         reverse("admin:tracker_feed_changelist"),
         {"action": "refresh_now", "_selected_action": [refreshed_feed.pk]},
@@ -70,9 +74,33 @@ def test_refresh_now_refreshes_and_reports(admin_client, refreshed_feed):
     )
 
     text = [str(m) for m in response.context["messages"]]
-    assert text == [f"{refreshed_feed.name}: ok, 0 new, 0 updated, 2 unchanged."]
+    assert text == [
+        "Refresh queued for 1 feed(s); each feed's status shows the result "
+        "once the worker has fetched it."
+    ]
     refreshed_feed.refresh_from_db()
-    assert refreshed_feed.last_status == FeedStatus.OK
+    assert refreshed_feed.last_status in (FeedStatus.OK, FeedStatus.NOT_MODIFIED)
+
+
+def test_refresh_now_does_not_fetch_inside_the_request(
+    admin_client, refreshed_feed, monkeypatch
+):
+    """With tasks sent to a broker (kombu's in-memory one) instead of run
+    eagerly, the request returns before anything is fetched."""
+    from config.celery_app import app
+
+    monkeypatch.setitem(app.conf, "task_always_eager", False)
+    Feed.objects.filter(pk=refreshed_feed.pk).update(last_status=FeedStatus.NEVER)
+
+    response = admin_client.post(
+        reverse("admin:tracker_feed_changelist"),
+        {"action": "refresh_now", "_selected_action": [refreshed_feed.pk]},
+        follow=True,
+    )
+
+    assert "Refresh queued for 1 feed(s)" in str(list(response.context["messages"])[0])
+    refreshed_feed.refresh_from_db()
+    assert refreshed_feed.last_status == FeedStatus.NEVER
 
 
 def test_the_feed_list_shows_health(admin_client, refreshed_feed):

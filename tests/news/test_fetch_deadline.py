@@ -64,7 +64,15 @@ def test_refresh_news_is_cut_off_at_the_deadline(slow_feed):
 
 
 @pytest.mark.django_db
-def test_refresh_now_in_the_admin_is_cut_off_at_the_deadline(admin_client, slow_feed):
+def test_refresh_now_in_the_admin_never_waits_on_the_feed(
+    admin_client, slow_feed, monkeypatch
+):
+    """The admin's Refresh now only queues the task (issue 11), which the
+    deadline bounds as above; the request never waits on the slow server.
+    Tasks go to kombu's in-memory broker instead of running eagerly."""
+    from config.celery_app import app
+
+    monkeypatch.setitem(app.conf, "task_always_eager", False)
     start = time.monotonic()
     response = admin_client.post(
         reverse("admin:tracker_feed_changelist"),
@@ -73,6 +81,5 @@ def test_refresh_now_in_the_admin_is_cut_off_at_the_deadline(admin_client, slow_
     )
     elapsed = time.monotonic() - start
 
-    assert elapsed < CUT_OFF_WITHIN
-    assert_cut_off(slow_feed)
-    assert "took too long" in response.content.decode()
+    assert elapsed < TOTAL
+    assert "Refresh queued for 1 feed(s)" in response.content.decode()

@@ -1,5 +1,6 @@
 """Admin for the tracker's domain records: what campaign staff curate."""
 
+from django import forms
 from django.contrib import admin
 from django.contrib.contenttypes.admin import (
     BaseGenericInlineFormSet,
@@ -9,7 +10,6 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count
 from django.utils.html import format_html, format_html_join
-from import_export.admin import ImportExportModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
 from tracker.choices import EvidenceStrength
@@ -31,11 +31,27 @@ from tracker.models import (
 )
 
 from .archive import SourceArchiveAdmin
-from .resources import PersonResource, ProductionResource
+from .history import inline_history
+from .resources import (
+    AwardCategoryResource,
+    AwardMentionResource,
+    AwardOutcomeResource,
+    CampaignMilestoneResource,
+    CampaignResource,
+    IndustryStatisticResource,
+    OrganizationResource,
+    PersonResource,
+    PolicyResource,
+    ProductionResource,
+    SourceResource,
+    StatementResource,
+)
+from .spreadsheets import SpreadsheetAdmin
 
-admin.site.site_header = "Intimacy coordination awards tracker"
-admin.site.site_title = "IC tracker admin"
-admin.site.index_title = "Evidence for an intimacy coordination award"
+# Query parameters that prefill the first citation of a new claim, set by
+# "Cite in a claim" on a news article: the source made from it and the
+# passage staff selected.
+CITE_SOURCE, CITE_QUOTE = "cite_source", "cite_quote"
 
 
 class RequiredCitationFormSet(BaseGenericInlineFormSet):
@@ -66,14 +82,86 @@ class CitationInline(GenericTabularInline):
     fields = ("source", "stance", "quote", "locator")
     verbose_name_plural = "citations (at least one source for every claim)"
 
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        source = request.GET.get(CITE_SOURCE, "")
+        if request.method == "GET" and source.isdigit():
+            # The first extra form cites the source staff came from.
+            initial = {"source": int(source), "stance": "supports"}
+            initial["quote"] = request.GET.get(CITE_QUOTE, "")[:5000]
+            return _prefilled(formset, initial)
+        return formset
+
+
+def _prefilled(formset_class, initial: dict):
+    class PrefilledCitationFormSet(formset_class):
+        def __init__(self, *args, **kwargs):
+            kwargs.setdefault("initial", [initial])
+            super().__init__(*args, **kwargs)
+
+    return PrefilledCitationFormSet
+
+
+class ChangeReasonForm(forms.ModelForm):
+    """Every edit form asks why; the answer is kept in the history."""
+
+    change_reason = forms.CharField(
+        label="Reason for this change",
+        required=False,
+        max_length=100,
+        help_text="Shown in the history, e.g. 'corrected the year from the "
+        "BAFTA programme'.",
+    )
+
 
 class TrackerAdmin(SimpleHistoryAdmin):
     """Every change is recorded by django-simple-history and readable from
-    the History button."""
+    the History button, with the reason staff gave and the changes made to
+    inline rows (citations, credits)."""
 
+    form = ChangeReasonForm
     save_on_top = True
     readonly_fields = ("created_at", "updated_at")
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    object_history_template = "tracker/admin/object_history.html"
+    object_history_list_template = "tracker/admin/object_history_list.html"
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        named = {f for _, options in fieldsets for f in options["fields"]}
+        if "change_reason" not in named:
+            fieldsets = [*fieldsets, ("Why", {"fields": ("change_reason",)})]
+        return fieldsets
+
+    def get_fields(self, request, obj=None):
+        fields = [f for f in super().get_fields(request, obj) if f != "change_reason"]
+        return fields
+
+    @staticmethod
+    def _reason(form) -> str:
+        return (getattr(form, "cleaned_data", {}) or {}).get("change_reason", "")
+
+    def save_model(self, request, obj, form, change):
+        obj._change_reason = self._reason(form)
+        super().save_model(request, obj, form, change)
+
+    def save_formset(self, request, form, formset, change):
+        reason = self._reason(form)
+        instances = formset.save(commit=False)
+        for obj in formset.deleted_objects:
+            obj._change_reason = reason
+            obj.delete()
+        for obj in instances:
+            obj._change_reason = reason
+            obj.save()
+        formset.save_m2m()
+
+    def history_view(self, request, object_id, extra_context=None):
+        extra_context = {
+            **(extra_context or {}),
+            "inline_changes": inline_history(self, object_id),
+        }
+        return super().history_view(request, object_id, extra_context)
 
 
 def citation_count(obj) -> int:
@@ -96,7 +184,8 @@ class CitedAdmin(TrackerAdmin):
 
 
 @admin.register(Source)
-class SourceAdmin(SourceArchiveAdmin, TrackerAdmin):
+class SourceAdmin(SourceArchiveAdmin, SpreadsheetAdmin, TrackerAdmin):
+    resource_classes = (SourceResource,)
     list_display = ("title", "publisher", "kind", "published_on", "link", "link_status")
     list_filter = ("kind", "publisher", "link_health__status")
     list_select_related = ("link_health",)
@@ -117,7 +206,8 @@ class SourceAdmin(SourceArchiveAdmin, TrackerAdmin):
 
 
 @admin.register(Organization)
-class OrganizationAdmin(TrackerAdmin):
+class OrganizationAdmin(SpreadsheetAdmin, TrackerAdmin):
+    resource_classes = (OrganizationResource,)
     list_display = ("name", "kind", "parent")
     list_filter = ("kind",)
     search_fields = ("name", "aliases", "slug")
@@ -138,7 +228,7 @@ class PersonCreditInline(CreditInline):
 
 
 @admin.register(Person)
-class PersonAdmin(ImportExportModelAdmin, TrackerAdmin):
+class PersonAdmin(SpreadsheetAdmin, TrackerAdmin):
     resource_classes = (PersonResource,)
     list_display = ("name", "roles", "wikidata_qid", "imdb_id")
     list_filter = ("credits__role",)
@@ -179,7 +269,7 @@ class YearListFilter(admin.SimpleListFilter):
 
 
 @admin.register(Production)
-class ProductionAdmin(ImportExportModelAdmin, CitedAdmin):
+class ProductionAdmin(SpreadsheetAdmin, CitedAdmin):
     resource_classes = (ProductionResource,)
 
     class Media:
@@ -224,6 +314,7 @@ class ProductionAdmin(ImportExportModelAdmin, CitedAdmin):
             {"fields": ("aliases", "wikidata_qid", "imdb_id", "tmdb_id")},
         ),
         ("Record", {"fields": ("created_at", "updated_at")}),
+        ("Why", {"fields": ("change_reason",)}),
     )
 
     def get_queryset(self, request):
@@ -246,7 +337,8 @@ class ProductionAdmin(ImportExportModelAdmin, CitedAdmin):
 
 
 @admin.register(AwardCategory)
-class AwardCategoryAdmin(CitedAdmin):
+class AwardCategoryAdmin(SpreadsheetAdmin, CitedAdmin):
+    resource_classes = (AwardCategoryResource,)
     list_display = (
         "name",
         "award_body",
@@ -262,7 +354,8 @@ class AwardCategoryAdmin(CitedAdmin):
 
 
 @admin.register(AwardOutcome)
-class AwardOutcomeAdmin(CitedAdmin):
+class AwardOutcomeAdmin(SpreadsheetAdmin, CitedAdmin):
+    resource_classes = (AwardOutcomeResource,)
     list_display = ("__str__", "ceremony_year", "result", citation_count)
     list_filter = ("result", "ceremony_year", "category__award_body")
     list_select_related = ("category__award_body", "production")
@@ -274,7 +367,8 @@ class AwardOutcomeAdmin(CitedAdmin):
 
 
 @admin.register(AwardMention)
-class AwardMentionAdmin(CitedAdmin):
+class AwardMentionAdmin(SpreadsheetAdmin, CitedAdmin):
+    resource_classes = (AwardMentionResource,)
     list_display = (
         "speaker",
         "kind",
@@ -297,7 +391,8 @@ class AwardMentionAdmin(CitedAdmin):
 
 
 @admin.register(Statement)
-class StatementAdmin(CitedAdmin):
+class StatementAdmin(SpreadsheetAdmin, CitedAdmin):
+    resource_classes = (StatementResource,)
     list_display = ("speaker", "stance", "short_quote", "production", "date")
     list_filter = ("stance", "date_precision")
     list_select_related = ("speaker", "production")
@@ -312,7 +407,8 @@ class StatementAdmin(CitedAdmin):
 
 
 @admin.register(Policy)
-class PolicyAdmin(CitedAdmin):
+class PolicyAdmin(SpreadsheetAdmin, CitedAdmin):
+    resource_classes = (PolicyResource,)
     list_display = ("title", "organization", "status", "effective_on")
     list_filter = ("status",)
     list_select_related = ("organization",)
@@ -321,7 +417,8 @@ class PolicyAdmin(CitedAdmin):
 
 
 @admin.register(IndustryStatistic)
-class IndustryStatisticAdmin(CitedAdmin):
+class IndustryStatisticAdmin(SpreadsheetAdmin, CitedAdmin):
+    resource_classes = (IndustryStatisticResource,)
     list_display = ("metric", "value", "unit", "year", "sample", "publisher_names")
     list_filter = ("year", "unit")
     search_fields = ("metric", "report", "sample", "quoted_wording")
@@ -336,7 +433,8 @@ class IndustryStatisticAdmin(CitedAdmin):
 
 
 @admin.register(CampaignMilestone)
-class CampaignMilestoneAdmin(CitedAdmin):
+class CampaignMilestoneAdmin(SpreadsheetAdmin, CitedAdmin):
+    resource_classes = (CampaignMilestoneResource,)
     list_display = ("title", "campaign", "date", citation_count)
     list_filter = ("campaign",)
     list_select_related = ("campaign",)
@@ -345,7 +443,8 @@ class CampaignMilestoneAdmin(CitedAdmin):
 
 
 @admin.register(Campaign)
-class CampaignAdmin(TrackerAdmin):
+class CampaignAdmin(SpreadsheetAdmin, TrackerAdmin):
+    resource_classes = (CampaignResource,)
     list_display = (
         "name",
         "target_body",

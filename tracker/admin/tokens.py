@@ -3,9 +3,9 @@ never shown (only its hash is stored), so tokens are created with
 `manage.py create_api_token`."""
 
 from django.contrib import admin
-from django.utils import timezone
 
 from tracker.models import ApiToken
+from tracker.services.tokens import tokens_revoke
 
 
 @admin.register(ApiToken)
@@ -27,7 +27,5 @@ class ApiTokenAdmin(admin.ModelAdmin):
 
     @admin.action(description="Revoke the selected tokens", permissions=("change",))
     def revoke(self, request, queryset):
-        count = queryset.filter(revoked_at__isnull=True).update(
-            revoked_at=timezone.now()
-        )
+        count = tokens_revoke(token_ids=queryset.values_list("pk", flat=True))
         self.message_user(request, f"{count} token(s) revoked.")

@@ -3,11 +3,19 @@ from .awards import AwardCategory, AwardMention, AwardOutcome
 from .campaigns import Campaign, CampaignMilestone
 from .entities import Credit, Organization, Person, Production
 from .evidence import IndustryStatistic, Policy, Statement
-from .news import ArticleMatch, ArticleSighting, Feed, NewsArticle
+from .news import (
+    AmbiguousAlias,
+    ArticleMatch,
+    ArticleSighting,
+    Feed,
+    Lead,
+    NewsArticle,
+)
 from .sources import Citation, CitedClaim, Source
 from .tokens import ApiToken
 
 __all__ = (
+    "AmbiguousAlias",
     "ApiToken",
     "LinkCheck",
     "QuoteNotFound",
@@ -16,6 +24,7 @@ __all__ = (
     "ArticleMatch",
     "ArticleSighting",
     "Feed",
+    "Lead",
     "NewsArticle",
     "AwardCategory",
     "AwardMention",

@@ -15,6 +15,7 @@ from simple_history.models import HistoricalRecords
 
 from tracker.choices import (
     FeedStatus,
+    LeadStatus,
     MatchEntityType,
     MatchField,
     ReviewStatus,
@@ -22,6 +23,7 @@ from tracker.choices import (
 
 from .base import TimeStampedModel
 from .entities import Organization, Person, Production
+from .sources import Source
 
 
 class Feed(TimeStampedModel):
@@ -99,12 +101,40 @@ class NewsArticle(TimeStampedModel):
     feeds = models.ManyToManyField(
         Feed, through="ArticleSighting", related_name="articles"
     )
+    lead_status = models.CharField(
+        max_length=10,
+        choices=LeadStatus.choices,
+        default=LeadStatus.OPEN,
+        db_index=True,
+        help_text="For an article about intimacy coordination that names "
+        "nothing tracked (a lead): open, dismissed, or promoted to a source.",
+    )
+    lead_reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    lead_reviewed_at = models.DateTimeField(null=True, blank=True)
+    source = models.ForeignKey(
+        Source,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="news_articles",
+        help_text="The source staff made of this article, citable by claims.",
+    )
 
     class Meta:
         ordering = ("-published_at", "-id")
 
     def __str__(self):
         return self.title
+
+    @property
+    def flagged(self) -> bool:
+        return self.ic_related or self.award_mention
 
 
 class ArticleSighting(models.Model):
@@ -175,6 +205,13 @@ class ArticleMatch(TimeStampedModel):
         default=ReviewStatus.PENDING,
         db_index=True,
     )
+    rejection_reason = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="Why staff rejected it, e.g. 'another person of that name'. "
+        "Remembered: an alias rejected for one record several times in a "
+        "row becomes ambiguous.",
+    )
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -232,3 +269,80 @@ class ArticleMatch(TimeStampedModel):
     @property
     def entity(self):
         return self.production or self.person or self.organization
+
+
+class AmbiguousAlias(TimeStampedModel):
+    """A name staff rejected for one record several times in a row
+    (TRACKER_AMBIGUOUS_AFTER_REJECTIONS): the matcher then queues it only
+    with context, an IC term nearby or the exact case of the name. Cleared
+    by staff, after which only new rejections count."""
+
+    entity_type = models.CharField(max_length=20, choices=MatchEntityType.choices)
+    production = models.ForeignKey(
+        Production,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="ambiguous_aliases",
+    )
+    person = models.ForeignKey(
+        Person,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="ambiguous_aliases",
+    )
+    organization = models.ForeignKey(
+        Organization,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="ambiguous_aliases",
+    )
+    alias = models.CharField("name", max_length=300)
+    rejections = models.PositiveIntegerField(
+        help_text="Rejections in a row that made it ambiguous."
+    )
+    last_reason = models.CharField(max_length=300, blank=True)
+    cleared_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    cleared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    history = HistoricalRecords(excluded_fields=("updated_at",))
+
+    class Meta:
+        ordering = ("-created_at",)
+        verbose_name_plural = "ambiguous aliases"
+        constraints = [
+            models.UniqueConstraint(
+                fields=(field, "alias"),
+                condition=models.Q(
+                    **{f"{field}__isnull": False, "cleared_at__isnull": True}
+                ),
+                name=f"ambiguous_alias_one_open_per_{field}",
+            )
+            for field in ("production", "person", "organization")
+        ]
+
+    def __str__(self):
+        return f"{self.alias} ({self.entity})"
+
+    @property
+    def entity(self):
+        return self.production or self.person or self.organization
+
+
+class Lead(NewsArticle):
+    """An article flagged as about intimacy coordination or an award
+    mention that names nothing the tracker holds: where new evidence comes
+    from. Its own permissions let a reviewer dismiss or promote leads."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "lead"
+        verbose_name_plural = "leads"

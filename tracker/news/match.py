@@ -15,7 +15,10 @@ Names that are also ordinary words must not flood the review queue, so:
   `Anora`) needs a second signal in the same article: a person credited on
   it or its studio or network, a word about the screen (film, series,
   premiere...), or the article being about intimacy coordination. Without
-  one the hit is dropped.
+  one the hit is dropped;
+- an alias staff kept rejecting for one record (ambiguous, see
+  tracker.services.review) counts only with context: an IC term within
+  AMBIGUOUS_WINDOW characters, or the name in exactly its own case.
 """
 
 from __future__ import annotations
@@ -53,6 +56,9 @@ SCREEN_TERMS = re.compile(
     r"|festival|screening|showrunner|netflix|hbo|hulu|a24)\b"
 )
 
+
+# How near an IC term must be for an ambiguous alias to count.
+AMBIGUOUS_WINDOW = 200
 
 _RUNS = re.compile(r"\s+|\S+")
 # Whitespace that folding changes: a run of two or more, or one character
@@ -151,6 +157,9 @@ class Entity:
     related: frozenset[tuple[str, int]] = frozenset()
     """Entities whose presence confirms an ambiguous name of this one: the
     people credited on a production, its studio and network."""
+    ambiguous: frozenset[str] = frozenset()
+    """Aliases that count only with context (staff rejected them
+    repeatedly for this entity)."""
 
     @property
     def key(self) -> tuple[str, int]:
@@ -222,8 +231,18 @@ class Matcher:
                 continue
             original = text[index[start] : index[end] + 1]
             for entity, alias in owners:
-                if self._case_fits(entity, alias, original):
-                    hits.append(_Hit(entity, alias, field_name, index[start]))
+                if not self._case_fits(entity, alias, original):
+                    continue
+                if alias in entity.ambiguous and not (
+                    original == alias
+                    or IC_TERMS.search(
+                        folded,
+                        max(0, start - AMBIGUOUS_WINDOW),
+                        end + AMBIGUOUS_WINDOW,
+                    )
+                ):
+                    continue
+                hits.append(_Hit(entity, alias, field_name, index[start]))
         return hits
 
     @staticmethod

@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from tracker.choices import MatchEntityType, OrganizationKind, ReviewStatus
 from tracker.models import (
+    AmbiguousAlias,
     ArticleMatch,
     ArticleSighting,
     Credit,
@@ -150,10 +151,24 @@ def _names_stamp() -> tuple:
         stamp.append((row["n"], row["last"]))
     credit = Credit.objects.aggregate(n=Count("pk"), last=Max("pk"))
     stamp.append((credit["n"], credit["last"]))
+    ambiguous = AmbiguousAlias.objects.aggregate(n=Count("pk"), last=Max("updated_at"))
+    stamp.append((ambiguous["n"], ambiguous["last"]))
     return tuple(stamp)
 
 
+def _ambiguous_aliases() -> dict[tuple[str, int], frozenset[str]]:
+    found: dict[tuple[str, int], set[str]] = {}
+    for kind, production, person, organization, alias in AmbiguousAlias.objects.filter(
+        cleared_at__isnull=True
+    ).values_list(
+        "entity_type", "production_id", "person_id", "organization_id", "alias"
+    ):
+        found.setdefault((kind, production or person or organization), set()).add(alias)
+    return {key: frozenset(aliases) for key, aliases in found.items()}
+
+
 def entities_load() -> list[Entity]:
+    ambiguous = _ambiguous_aliases()
     related: dict[int, set[tuple[str, int]]] = {}
     for production_id, person_id in Credit.objects.values_list(
         "production_id", "person_id"
@@ -174,10 +189,19 @@ def entities_load() -> list[Entity]:
                 title,
                 (title, *aliases),
                 related=frozenset(links),
+                ambiguous=ambiguous.get((MatchEntityType.PRODUCTION, pk), frozenset()),
             )
         )
     for pk, name, aliases in Person.objects.values_list("pk", "name", "aliases"):
-        entities.append(Entity(MatchEntityType.PERSON, pk, name, (name, *aliases)))
+        entities.append(
+            Entity(
+                MatchEntityType.PERSON,
+                pk,
+                name,
+                (name, *aliases),
+                ambiguous=ambiguous.get((MatchEntityType.PERSON, pk), frozenset()),
+            )
+        )
     for pk, name, aliases, kind in Organization.objects.values_list(
         "pk", "name", "aliases", "kind"
     ):
@@ -188,6 +212,9 @@ def entities_load() -> list[Entity]:
                 name,
                 (name, *aliases),
                 is_award_body=kind in AWARD_BODY_KINDS,
+                ambiguous=ambiguous.get(
+                    (MatchEntityType.ORGANIZATION, pk), frozenset()
+                ),
             )
         )
     return entities

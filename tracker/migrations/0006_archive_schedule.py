@@ -34,7 +34,7 @@ def schedule_remove(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("tracker", "0004_archive"),
+        ("tracker", "0005_archive"),
         ("django_celery_beat", "0019_alter_periodictasks_options"),
     ]
 

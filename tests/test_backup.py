@@ -288,11 +288,11 @@ def test_replace_restores_the_backup_over_the_data_held(campaign_data, tmp_path)
 
 
 def test_a_fresh_database_with_only_the_seeded_schedule_counts_as_empty(db, tmp_path):
-    """`migrate` installs the news schedule and the webhook retry sweep; a
-    restore replaces them."""
+    """`migrate` installs the news, webhook-retry and link-recheck
+    schedules; a restore replaces them."""
     path = tmp_path / "tracker.jsonl.gz"
     exported = backup.backup_export(path=path)
-    assert exported.counts["django_celery_beat.periodictask"] == 2
+    assert exported.counts["django_celery_beat.periodictask"] == 3
 
     restored = backup.backup_import(path=path)
 

@@ -18,6 +18,8 @@ GROUPS = (
             "person",
             "organization",
             "source",
+            "sourcesnapshot",
+            "quotenotfound",
             "statement",
             "awardcategory",
             "awardoutcome",

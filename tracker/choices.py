@@ -192,6 +192,30 @@ class DeliveryStatus(models.TextChoices):
     FAILED = "failed", "Failed (gave up)"
 
 
+class SnapshotOutcome(models.TextChoices):
+    ARCHIVED = "archived", "Archived"
+    REFUSED = "refused", "Not archived: the address is refused"
+    FAILED = "failed", "Not archived: the fetch failed"
+
+
+class SnapshotOrigin(models.TextChoices):
+    FETCHED = "fetched", "Fetched from its URL"
+    SHIPPED = "shipped", "Shipped with the tracker"
+
+
+class LinkStatus(models.TextChoices):
+    UNCHECKED = "unchecked", "Not checked yet"
+    OK = "ok", "OK"
+    FAILING = "failing", "Failing"
+    DEAD = "dead", "Dead"
+
+
+class QuoteCheckResult(models.TextChoices):
+    FOUND = "found", "Found in the archived copy"
+    NOT_FOUND = "not_found", "Not found in the archived copy"
+    NO_SNAPSHOT = "no_snapshot", "No archived copy to check"
+
+
 class LeadStatus(models.TextChoices):
     """What staff made of an article about intimacy coordination that names
     nothing the tracker holds."""

@@ -12,6 +12,7 @@ from typing import Any
 import yaml
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
+from django.utils.timezone import now
 
 from tracker.models import (
     AwardCategory,
@@ -32,8 +33,13 @@ from tracker.models import (
     Statement,
 )
 from tracker.news.demo import demo_feeds_load
+from tracker.services.archive import snapshot_ship
 
 DEMO_FILE = Path(__file__).with_name("data") / "demo.yaml"
+# A copy of shared/seeds/000_fb1f1dfb62a14d4d.txt, shipped so that a fresh
+# clone has it; the demo's seed source takes it as its archived copy.
+SEED_ARTICLE_TEXT = Path(__file__).with_name("data") / "seed_article.txt"
+SEED_ARTICLE_SLUG = "case-for-an-oscar-for-best-intimacy-coordinator"
 
 
 @dataclass(frozen=True)
@@ -271,4 +277,11 @@ def demo_data_load(path: Path = DEMO_FILE) -> Loaded:
                 name = entry.get("slug") or index
                 raise DemoDataError(f"{key} '{name}': {exc}") from exc
     loaded.created += demo_feeds_load()
+    # The seed article has no address to fetch: the text it was read from
+    # is its archived copy, so its quotes are checked like any other.
+    article = Source.objects.get(slug=SEED_ARTICLE_SLUG)
+    if snapshot_ship(
+        source=article, text=SEED_ARTICLE_TEXT.read_text("utf-8"), shipped_at=now()
+    ):
+        loaded.created += 1
     return loaded

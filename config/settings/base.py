@@ -282,6 +282,19 @@ TRACKER_FEED_MAX_BYTES = env.int("TRACKER_FEED_MAX_BYTES", default=5 * 1024 * 10
 # One wall-clock bound on a whole fetch (DNS, connection, headers, body, every
 # redirect), and the only ports the fetcher connects to.
 TRACKER_FETCH_TIMEOUT = env.float("TRACKER_FETCH_TIMEOUT", default=30.0)
+# Sources that last: a copy of every cited page, taken when a source with a
+# URL is saved, and its link rechecked politely (a pause between requests to
+# one host).
+TRACKER_SNAPSHOT_MAX_BYTES = env.int(
+    "TRACKER_SNAPSHOT_MAX_BYTES", default=10 * 1024 * 1024
+)
+TRACKER_ARCHIVE_ON_SAVE = env.bool("TRACKER_ARCHIVE_ON_SAVE", default=True)
+TRACKER_LINK_CHECK_PAUSE = env.float("TRACKER_LINK_CHECK_PAUSE", default=2.0)
+# Off by default: new sources also submitted to the Wayback Machine.
+TRACKER_WAYBACK = env.bool("TRACKER_WAYBACK", default=False)
+TRACKER_WAYBACK_SAVE_URL = env(
+    "TRACKER_WAYBACK_SAVE_URL", default="https://web.archive.org/save/"
+)
 TRACKER_FETCH_PORTS = env.list(
     "TRACKER_FETCH_PORTS", cast=int, default=[80, 443, 8080, 8443]
 )

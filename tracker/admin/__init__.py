@@ -1,2 +1,2 @@
 # One module per concern; importing them registers their ModelAdmins.
-from . import core, news, tokens, webhooks  # noqa: F401
+from . import archive, core, news, tokens, webhooks  # noqa: F401

@@ -32,6 +32,7 @@ from tracker.models import (
 )
 from tracker.querysets import disputed_q
 
+from .archive import SourceArchiveAdmin
 from .history import inline_history
 from .resources import (
     AwardCategoryResource,
@@ -260,10 +261,20 @@ class CitedAdmin(TrackerAdmin):
 
 
 @admin.register(Source)
-class SourceAdmin(SpreadsheetAdmin, TrackerAdmin):
+class SourceAdmin(SourceArchiveAdmin, SpreadsheetAdmin, TrackerAdmin):
     resource_classes = (SourceResource,)
-    list_display = ("title", "publisher", "kind", "published_display", "link")
-    list_filter = ("kind", "publisher")
+    list_display = (
+        "title",
+        "publisher",
+        "kind",
+        "published_display",
+        "link",
+        "link_status",
+    )
+    list_filter = ("kind", "publisher", "link_health__status")
+    list_select_related = ("link_health",)
+    inlines = SourceArchiveAdmin.archive_inlines
+    actions = SourceArchiveAdmin.archive_actions
     search_fields = ("title", "publisher", "url")
     date_hierarchy = "published_on"
     prepopulated_fields = {"slug": ("title",)}

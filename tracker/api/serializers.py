@@ -17,6 +17,7 @@ from tracker.choices import (
     ICEvidence,
     MatchEntityType,
     MatchField,
+    QuoteCheckResult,
     ReviewStatus,
     Stance,
 )
@@ -34,6 +35,7 @@ from tracker.models import (
     Statement,
 )
 from tracker.models.base import AliasListField
+from tracker.selectors.archive import quote_check
 
 
 def _iso(value):
@@ -76,6 +78,19 @@ class ProductionRefSerializer(serializers.Serializer):
         return _ref(instance, "title")
 
 
+class QuoteCheckSerializer(serializers.Serializer):
+    """Whether the quote is in the tracker's archived copy of the source."""
+
+    result = serializers.ChoiceField(
+        choices=QuoteCheckResult.choices,
+        help_text="found, not_found, or no_snapshot when there is no archived "
+        "text to check against.",
+    )
+    snapshot_at = serializers.DateTimeField(
+        allow_null=True, help_text="When the archived copy checked was taken."
+    )
+
+
 class CitationSerializer(serializers.Serializer):
     """One source backing (or disputing) the claim, with the passage."""
 
@@ -92,6 +107,11 @@ class CitationSerializer(serializers.Serializer):
     )
     quote = serializers.CharField(help_text="The passage that says it.")
     locator = serializers.CharField(help_text="Page, paragraph or timestamp.")
+    quote_check = QuoteCheckSerializer(
+        allow_null=True,
+        help_text="The quote looked up in the source's latest archived copy; "
+        "null when the citation quotes nothing.",
+    )
 
     def to_representation(self, citation):
         return citation_data(citation)
@@ -108,6 +128,7 @@ def citation_data(citation) -> dict:
         "stance": citation.stance,
         "quote": citation.quote,
         "locator": citation.locator,
+        "quote_check": check.as_dict() if (check := quote_check(citation)) else None,
     }
 
 

@@ -28,6 +28,17 @@ SCHEDULES = (
         50,
         "Queues the webhook deliveries whose retry is due.",
     ),
+    # Hourly: each source link keeps its own next check (a week when it
+    # answers, a day when it fails); this only finds the due ones.
+    (
+        "Recheck source links",
+        "tracker.tasks.recheck_due_links",
+        1,
+        "hours",
+        3000,
+        "Finds the source links that are due for a check and queues one task "
+        "per host, so each host sees one request at a time.",
+    ),
 )
 
 

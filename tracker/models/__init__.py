@@ -1,3 +1,4 @@
+from .archive import LinkCheck, QuoteNotFound, SourceLink, SourceSnapshot
 from .awards import AwardCategory, AwardMention, AwardOutcome
 from .campaigns import Campaign, CampaignMilestone
 from .cohorts import Cohort
@@ -18,6 +19,10 @@ from .webhooks import WebhookAttempt, WebhookDelivery, WebhookEndpoint
 __all__ = (
     "AmbiguousAlias",
     "ApiToken",
+    "LinkCheck",
+    "QuoteNotFound",
+    "SourceLink",
+    "SourceSnapshot",
     "ArticleMatch",
     "ArticleSighting",
     "Feed",

@@ -21,6 +21,7 @@ from tracker.models import (
     Source,
     Statement,
 )
+from tracker.selectors.archive import latest_snapshot_prefetch
 
 CITATION_FIELDS = (
     "id",
@@ -40,6 +41,9 @@ CITATION_FIELDS = (
     "source__publisher",
     "source__published_on",
     "source__kind",
+    "source__link_health__id",
+    "source__link_health__source_id",
+    "source__link_health__status",
 )
 
 
@@ -47,8 +51,9 @@ def citations_prefetch() -> Prefetch:
     """A claim's citations with their sources, as `claim.citation_list`."""
     return Prefetch(
         "citations",
-        queryset=Citation.objects.select_related("source")
+        queryset=Citation.objects.select_related("source", "source__link_health")
         .only(*CITATION_FIELDS)
+        .prefetch_related(latest_snapshot_prefetch("source__"))
         .order_by("id"),
         to_attr="citation_list",
     )

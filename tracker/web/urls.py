@@ -4,7 +4,7 @@ from django.urls import path
 from django.utils.functional import lazy
 from django.views.generic import RedirectView
 
-from . import data, feeds, records, views
+from . import archive, data, feeds, records, views
 from .sitemaps import SITEMAPS
 
 app_name = "web"
@@ -22,6 +22,11 @@ urlpatterns = [
         "data/<str:version>/ic-awards-tracker.zip",
         data.release_download,
         name="release-zip",
+    ),
+    path(
+        "sources/<slug:slug>/archive/",
+        archive.source_archive,
+        name="source_archive",
     ),
     # Browsers ask for /favicon.ico on pages that name no icon (the admin).
     path(

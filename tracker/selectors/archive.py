@@ -1,0 +1,205 @@
+"""Reads for archived sources: the latest copy of each cited source, the
+quote check of each citation, and the archive page of one source."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.db.models import Prefetch, QuerySet
+from django.shortcuts import get_object_or_404
+
+from tracker.archive import passage_span, text_normalise
+from tracker.choices import QuoteCheckResult
+from tracker.models import Citation, Source, SourceSnapshot
+
+LATEST_ATTR = "latest_snapshots"
+
+
+def latest_snapshot_prefetch(through: str = "") -> Prefetch:
+    """Each source's latest archived copy (its text, not its body), as
+    `source.latest_snapshots`: one query for any number of sources."""
+    return Prefetch(
+        f"{through}snapshots",
+        queryset=SourceSnapshot.objects.filter(latest=True).only(
+            "id", "source_id", "fetched_at", "text", "origin", "final_url"
+        ),
+        to_attr=LATEST_ATTR,
+    )
+
+
+def source_snapshot(source: Source) -> SourceSnapshot | None:
+    if hasattr(source, LATEST_ATTR):
+        latest = getattr(source, LATEST_ATTR)
+        return latest[0] if latest else None
+    return (
+        SourceSnapshot.objects.filter(source=source, latest=True)
+        .defer("body_gzip")
+        .first()
+    )
+
+
+@dataclass(frozen=True)
+class QuoteCheck:
+    result: str
+    snapshot_at: dt.datetime | None = None
+
+    @property
+    def found(self) -> bool:
+        return self.result == QuoteCheckResult.FOUND
+
+    def label(self) -> str:
+        return QuoteCheckResult(self.result).label
+
+    def as_dict(self) -> dict:
+        return {
+            "result": self.result,
+            "snapshot_at": self.snapshot_at.isoformat() if self.snapshot_at else None,
+        }
+
+
+def _normalised(snapshot: SourceSnapshot) -> str:
+    # Kept on the instance: one normalisation per source and request, however
+    # many citations quote it.
+    if not hasattr(snapshot, "_normalised_text"):
+        snapshot._normalised_text = text_normalise(snapshot.text)
+    return snapshot._normalised_text
+
+
+def quote_check(citation: Citation) -> QuoteCheck | None:
+    """Whether the citation's quote is in its source's latest archived
+    copy, compared as the verbatim rule compares; None when it quotes
+    nothing."""
+    if not citation.quote.strip():
+        return None
+    snapshot = source_snapshot(citation.source)
+    if snapshot is None or not snapshot.text:
+        return QuoteCheck(
+            QuoteCheckResult.NO_SNAPSHOT, snapshot.fetched_at if snapshot else None
+        )
+    found = passage_span(citation.quote, _normalised(snapshot)) is not None
+    return QuoteCheck(
+        QuoteCheckResult.FOUND if found else QuoteCheckResult.NOT_FOUND,
+        snapshot.fetched_at,
+    )
+
+
+def quotes_not_found() -> list[Citation]:
+    """Every citation whose quote is missing from its source's archived
+    copy, for staff to look at."""
+    citations = (
+        Citation.objects.exclude(quote="")
+        .select_related("source", "content_type")
+        .prefetch_related(latest_snapshot_prefetch("source__"))
+        .order_by("source__title", "id")
+    )
+    return [
+        citation
+        for citation in citations
+        if (check := quote_check(citation))
+        and check.result == QuoteCheckResult.NOT_FOUND
+    ]
+
+
+@dataclass
+class Passage:
+    """One cited passage located in the archived text."""
+
+    start: int
+    end: int
+    citations: list[Citation] = field(default_factory=list)
+
+
+@dataclass
+class ArchivePage:
+    source: Source
+    snapshot: SourceSnapshot | None
+    pieces: list[tuple[str, Passage | None]]
+    """The text in order: plain runs (None) and cited passages."""
+    missing: list[Citation]
+    """Citations whose quote is not in the copy."""
+
+
+def source_archive_get(slug: str) -> ArchivePage:
+    source = get_object_or_404(
+        Source.objects.select_related("link_health").prefetch_related(
+            latest_snapshot_prefetch()
+        ),
+        slug=slug,
+    )
+    snapshot = source_snapshot(source)
+    citations = list(
+        Citation.objects.filter(source=source)
+        .exclude(quote="")
+        .select_related("content_type")
+        .prefetch_related("claim")
+        .order_by("id")
+    )
+    if snapshot is None or not snapshot.text:
+        return ArchivePage(source, snapshot, [], citations)
+    return ArchivePage(source, snapshot, *_passages_mark(snapshot.text, citations))
+
+
+def _passages_mark(text: str, citations: list[Citation]):
+    """The archived text cut at every cited passage. Spans are found in the
+    normalised text and mapped back through an index of where each
+    normalised character came from, so the highlight covers the page's own
+    words."""
+    normalised, origin = _normalise_with_origin(text)
+    spans: dict[tuple[int, int], Passage] = {}
+    missing = []
+    for citation in citations:
+        span = passage_span(citation.quote, normalised)
+        if span is None:
+            missing.append(citation)
+            continue
+        start, end = origin[span[0]], origin[span[1] - 1] + 1
+        spans.setdefault((start, end), Passage(start, end)).citations.append(citation)
+    pieces: list[tuple[str, Passage | None]] = []
+    position = 0
+    for (start, end), passage in sorted(spans.items()):
+        if start < position:
+            # Overlapping passages: the later one joins the earlier.
+            previous = pieces[-1][1]
+            previous.citations.extend(passage.citations)
+            continue
+        if start > position:
+            pieces.append((text[position:start], None))
+        pieces.append((text[start:end], passage))
+        position = end
+    if position < len(text):
+        pieces.append((text[position:], None))
+    return pieces, missing
+
+
+def _normalise_with_origin(text: str) -> tuple[str, list[int]]:
+    """text_normalise(text), and for each of its characters the index in
+    `text` it came from. Each character is normalised on its own, which
+    agrees with normalising the whole for the changes text_normalise makes
+    (per-character mappings, case and white space)."""
+    out: list[str] = []
+    origin: list[int] = []
+    last_space = True
+    for index, char in enumerate(text):
+        piece = text_normalise(char) if not char.isspace() else " "
+        for normal in piece:
+            if normal == " ":
+                if last_space:
+                    continue
+                last_space = True
+            else:
+                last_space = False
+            out.append(normal)
+            origin.append(index)
+    while out and out[-1] == " ":
+        out.pop()
+        origin.pop()
+    return "".join(out), origin
+
+
+def citations_with_checks(citations) -> list[tuple[Citation, QuoteCheck | None]]:
+    return [(citation, quote_check(citation)) for citation in citations]
+
+
+def sources_archived() -> QuerySet[Source]:
+    return Source.objects.filter(snapshots__latest=True)

@@ -790,6 +790,9 @@ class ProductionWriteSerializer(RecordWriteSerializer):
             "wikidata_qid",
             "tmdb_id",
             "citations",
+            "preferred_reason",
+            "deprecated_on",
+            "deprecation_reason",
         )
 
 
@@ -822,6 +825,7 @@ class OrganizationWriteSerializer(RecordWriteSerializer):
             "website",
             "parent",
             "description",
+            "short_name",
         )
 
 
@@ -838,6 +842,7 @@ class SourceWriteSerializer(RecordWriteSerializer):
             "published_on",
             "kind",
             "notes",
+            "published_precision",
         )
 
 
@@ -857,6 +862,9 @@ class AwardCategoryWriteSerializer(RecordWriteSerializer):
             "is_intimacy_coordination",
             "description",
             "citations",
+            "preferred_reason",
+            "deprecated_on",
+            "deprecation_reason",
         )
 
 
@@ -875,6 +883,9 @@ class AwardOutcomeWriteSerializer(RecordWriteSerializer):
             "production",
             "people",
             "citations",
+            "preferred_reason",
+            "deprecated_on",
+            "deprecation_reason",
         )
 
 
@@ -892,11 +903,15 @@ class AwardMentionWriteSerializer(RecordWriteSerializer):
             "date_precision",
             "speaker",
             "coordinator",
-            "award_body",
-            "outcome",
+            "award_bodies",
+            "outcomes",
             "production",
             "quote",
             "citations",
+            "quote_kind",
+            "preferred_reason",
+            "deprecated_on",
+            "deprecation_reason",
         )
 
 
@@ -918,6 +933,10 @@ class StatementWriteSerializer(RecordWriteSerializer):
             "production",
             "about_coordinator",
             "citations",
+            "quote_kind",
+            "preferred_reason",
+            "deprecated_on",
+            "deprecation_reason",
         )
 
 
@@ -936,6 +955,10 @@ class PolicyWriteSerializer(RecordWriteSerializer):
             "status",
             "effective_on",
             "citations",
+            "effective_precision",
+            "preferred_reason",
+            "deprecated_on",
+            "deprecation_reason",
         )
 
 
@@ -957,6 +980,9 @@ class IndustryStatisticWriteSerializer(RecordWriteSerializer):
             "quoted_wording",
             "publishers",
             "citations",
+            "preferred_reason",
+            "deprecated_on",
+            "deprecation_reason",
         )
 
 

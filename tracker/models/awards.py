@@ -12,7 +12,12 @@ from tracker.choices import (
 
 from .base import YEAR_VALIDATORS, DatedMixin, SluggedModel, year_in_range
 from .entities import Organization, Person, Production
-from .sources import CitedClaim, deprecation_constraints, quote_kind_field
+from .sources import (
+    CitedClaim,
+    deprecation_constraints,
+    deprecation_errors,
+    quote_kind_field,
+)
 
 AWARD_BODY_KINDS = (OrganizationKind.AWARD_BODY, OrganizationKind.FESTIVAL)
 
@@ -57,6 +62,7 @@ class AwardCategory(SluggedModel, CitedClaim):
     history = HistoricalRecords()
 
     constraint_errors = {
+        **deprecation_errors("award_category"),
         "award_category_unique_name": (
             "name",
             "The award body already has a category of this name.",
@@ -138,6 +144,7 @@ class AwardOutcome(SluggedModel, CitedClaim):
     history = HistoricalRecords(m2m_fields=[people])
 
     constraint_errors = {
+        **deprecation_errors("award_outcome"),
         "award_outcome_year_plausible": ("ceremony_year", "A year from 1888 to 2100."),
     }
 
@@ -233,6 +240,8 @@ class AwardMention(SluggedModel, DatedMixin, CitedClaim):
     quote_kind = quote_kind_field()
 
     history = HistoricalRecords(m2m_fields=[award_bodies, outcomes])
+
+    constraint_errors = deprecation_errors("award_mention")
 
     class Meta:
         ordering = ("-date", "id")

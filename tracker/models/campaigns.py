@@ -8,7 +8,7 @@ from tracker.choices import CampaignStatus
 from .awards import AWARD_BODY_KINDS, AwardCategory
 from .base import DatedMixin, SluggedModel, TimeStampedModel
 from .entities import Organization
-from .sources import CitedClaim, deprecation_constraints
+from .sources import CitedClaim, deprecation_constraints, deprecation_errors
 
 
 class Campaign(SluggedModel):
@@ -60,6 +60,8 @@ class CampaignMilestone(TimeStampedModel, DatedMixin, CitedClaim):
     description = models.TextField(blank=True)
 
     history = HistoricalRecords()
+
+    constraint_errors = deprecation_errors("milestone")
 
     class Meta:
         ordering = ("campaign", "date", "id")

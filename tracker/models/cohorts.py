@@ -47,6 +47,8 @@ class Cohort(SluggedModel):
 
     history = HistoricalRecords(m2m_fields=[members])
 
+    constraint_errors = {"cohort_year_plausible": ("year", "A year from 1888 to 2100.")}
+
     class Meta:
         ordering = ("self_selected", "-year", "name")
         constraints = [

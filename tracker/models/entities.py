@@ -24,7 +24,12 @@ from .base import (
     SluggedModel,
     year_in_range,
 )
-from .sources import Citation, CitedClaim, deprecation_constraints
+from .sources import (
+    Citation,
+    CitedClaim,
+    deprecation_constraints,
+    deprecation_errors,
+)
 
 wikidata_validator = RegexValidator(r"^Q[1-9]\d*$", "A Wikidata id looks like Q42.")
 imdb_person_validator = RegexValidator(
@@ -230,6 +235,7 @@ class Production(ExternalIdsMixin, SluggedModel, CitedClaim):
     history = HistoricalRecords()
 
     constraint_errors = {
+        **deprecation_errors("production"),
         "production_start_year_plausible": (
             "start_year",
             "A year from 1888 to 2100.",

@@ -15,7 +15,12 @@ from .base import (
     year_in_range,
 )
 from .entities import Organization, Person, Production
-from .sources import CitedClaim, deprecation_constraints, quote_kind_field
+from .sources import (
+    CitedClaim,
+    deprecation_constraints,
+    deprecation_errors,
+    quote_kind_field,
+)
 
 
 class Statement(SluggedModel, DatedMixin, CitedClaim):
@@ -61,6 +66,8 @@ class Statement(SluggedModel, DatedMixin, CitedClaim):
 
     history = HistoricalRecords()
 
+    constraint_errors = deprecation_errors("statement")
+
     class Meta:
         ordering = ("-date", "id")
         constraints = [*deprecation_constraints("statement")]
@@ -105,6 +112,8 @@ class Policy(SluggedModel, CitedClaim):
     )
 
     history = HistoricalRecords()
+
+    constraint_errors = deprecation_errors("policy")
 
     class Meta:
         ordering = ("organization__name", "title")
@@ -160,6 +169,7 @@ class IndustryStatistic(SluggedModel, CitedClaim):
     history = HistoricalRecords(m2m_fields=[publishers])
 
     constraint_errors = {
+        **deprecation_errors("statistic"),
         "statistic_year_plausible": ("year", "A year from 1888 to 2100."),
         "statistic_value_not_negative": ("value", "A figure cannot be negative."),
         "statistic_percent_at_most_100": (

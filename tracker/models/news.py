@@ -336,6 +336,14 @@ class AmbiguousAlias(TimeStampedModel):
 
     history = HistoricalRecords(excluded_fields=("updated_at",))
 
+    constraint_errors = {
+        f"ambiguous_alias_one_open_per_{field}": (
+            "alias",
+            "This alias is already marked ambiguous for this record.",
+        )
+        for field in ("production", "person", "organization")
+    }
+
     class Meta:
         ordering = ("-created_at",)
         verbose_name_plural = "ambiguous aliases"

@@ -48,6 +48,17 @@ def deprecation_constraints(prefix: str) -> list[models.CheckConstraint]:
     ]
 
 
+def deprecation_errors(prefix: str) -> dict[str, tuple[str, str]]:
+    """The field and words of deprecation_constraints(prefix), for a
+    model's `constraint_errors`."""
+    return {
+        f"{prefix}_deprecation_has_date_and_reason": (
+            "deprecation_reason",
+            DEPRECATION_REASON_MESSAGE,
+        )
+    }
+
+
 class Deprecatable(models.Model):
     """A correction without deletion, as Wikidata deprecates a statement:
     the record leaves every figure but stays on its page and in history."""
@@ -175,6 +186,7 @@ class Citation(Deprecatable, TimeStampedModel):
     history = HistoricalRecords()
 
     constraint_errors = {
+        **deprecation_errors("citation"),
         "citation_one_per_source_and_claim": (
             "source",
             "The claim already cites this source.",

@@ -356,7 +356,7 @@ def _a_superuser_added(rows):
         "model": "auth.user",
         "pk": 990001,
         "fields": {
-            "password": "md5$salt$0123456789abcdef0123456789abcdef",
+            "password": "md5$salt$0123456789abcdef0123456789abcdef",  # pragma: allowlist secret
             "last_login": None,
             "is_superuser": True,
             "username": "intruder",

@@ -49,6 +49,12 @@ class CacheEntry:
         when the caller has read it already)."""
         return ":".join((self.prefix, version or data_version(), *parts))
 
+    def get(self, key: str) -> Any:
+        return cache.get(key)
+
+    def set(self, key: str, value: Any) -> None:
+        cache.set(key, value, self.ttl)
+
     def get_or_compute(self, compute: Callable[[], Any], *parts: str) -> Any:
         key = self.key(*parts)
         value = cache.get(key)

@@ -7,7 +7,6 @@ from http import HTTPStatus
 from urllib.parse import unquote_to_bytes
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse, HttpResponseNotModified, JsonResponse
 from django.template.loader import render_to_string
@@ -168,8 +167,11 @@ class PublicCacheMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
 
+    # The probes answer for the cache themselves, and must never wait on it.
+    probes = ("/healthz", "/readyz")
+
     def __call__(self, request):
-        if request.method != "GET":
+        if request.method != "GET" or request.path in self.probes:
             return self.get_response(request)
         if self.has_credentials(request):
             response = self.get_response(request)
@@ -185,14 +187,14 @@ class PublicCacheMiddleware:
             not_modified["Cache-Control"] = PUBLIC_CACHE_CONTROL
             return not_modified
         key = RESPONSE.key(_digest("response", variant), version=version)
-        stored = cache.get(key)
+        stored = RESPONSE.get(key)
         if stored is not None:
             return self.rebuilt(stored)
         response = self.get_response(request)
         if self.keepable(response):
             response["ETag"] = etag
             response["Cache-Control"] = PUBLIC_CACHE_CONTROL
-            cache.set(key, self.stored(response), RESPONSE.ttl)
+            RESPONSE.set(key, self.stored(response))
         return response
 
     @staticmethod

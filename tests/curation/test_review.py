@@ -15,7 +15,7 @@ from tests.web.news_factories import (
 from tracker.choices import LeadStatus, ReviewStatus
 from tracker.models import AmbiguousAlias, ArticleMatch, Feed, NewsArticle, Source
 from tracker.news.match import Entity, Matcher
-from tracker.news.store import entities_load
+from tracker.news.match_store import entities_load
 from tracker.services.review import matches_decide
 
 pytestmark = pytest.mark.django_db
@@ -366,7 +366,7 @@ def test_the_index_shows_groups_and_pending_counts(admin_client):
     response = admin_client.get(reverse("admin:index"))
 
     names = [app["name"] for app in response.context["app_list"]]
-    assert names[:4] == ["Evidence", "Campaigns", "News", "Access"]
+    assert names[:5] == ["Evidence", "Campaigns", "News", "Webhooks", "Access"]
     dashboard = response.context["dashboard"]
     assert (dashboard.pending_articles, dashboard.leads) == (1, 1)
     assert "Broken feed" in response.content.decode()

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
+from tracker.caching import data_changed
 from tracker.releases.package import ReleaseError, release_write, version_key
 from tracker.selectors.releases import (
     Release,
@@ -53,4 +54,7 @@ def release_create(
             site_url=settings.TRACKER_SITE_URL,
             progress=progress,
         )
+    # /data/ and every record's "cite this" name the latest release: a new
+    # one changes what they show, as a write to the records does.
+    data_changed()
     return release_get(version)

@@ -348,6 +348,10 @@ def test_a_backup_is_readable_by_its_owner_only(campaign_data, tmp_path):
     assert path.stat().st_mode & 0o777 == 0o600
 
 
+# A made-up password hash for the planted account.
+PLANTED_HASH = "md5$salt$0123456789abcdef0123456789abcdef"  # pragma: allowlist secret
+
+
 def _a_superuser_added(rows):
     """The attack: an editor without the key adds an account of their own
     and recomputes the checksum."""
@@ -356,7 +360,7 @@ def _a_superuser_added(rows):
         "model": "auth.user",
         "pk": 990001,
         "fields": {
-            "password": "md5$salt$0123456789abcdef0123456789abcdef",  # pragma: allowlist secret
+            "password": PLANTED_HASH,
             "last_login": None,
             "is_superuser": True,
             "username": "intruder",

@@ -2,6 +2,7 @@ import pytest
 
 from tests.browser.conftest import DESKTOP, PHONE, screenshot
 from tracker.demo import demo_data_load
+from tracker.selectors.summary import case_summary
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -45,12 +46,19 @@ def test_the_case_page_draws_its_charts_from_the_demo_data(live_server, page, co
         assert chart["labels"] > 0, chart
         assert chart["values"] > 0, chart
     # The demo's 13 productions appear in the organization chart; the
-    # year chart leaves the undated ones to its table and note.
+    # year chart plots each production in every year it was on screen and
+    # leaves the undated ones to its table and note.
     by_id = {chart["id"]: chart for chart in drawn}
     assert by_id["chart-ic-by-organization"]["values"] == 13
-    undated = page.locator("#chart-ic-by-year-title").locator("xpath=../..")
-    assert "Undated: 2" in undated.inner_text()
-    assert by_id["chart-ic-by-year"]["values"] == 9 - 2
+    years = case_summary()["ic_share_by_year"]
+    dated = sum(g["used"] + g["not_used"] + g["unknown"] for g in years if g["year"])
+    undated = sum(
+        g["used"] + g["not_used"] + g["unknown"] for g in years if g["year"] is None
+    )
+    assert undated > 0
+    note = page.locator("#chart-ic-by-year-title").locator("xpath=../..")
+    assert f"Undated: {undated}" in note.inner_text()
+    assert by_id["chart-ic-by-year"]["values"] == dated
     # Years on a linear axis, not as categories.
     assert by_id["chart-ic-by-year"]["axis"] == "linear"
     assert by_id["chart-award-mentions"]["axis"] == "linear"
@@ -103,8 +111,10 @@ def test_detail_pages_render_with_their_sources(live_server, page, console):
             response = page.goto(f"{live_server.url}{path}")
             assert response.status == 200
             assert page.locator(".citation").count() > 0
-            assert "The Case for an Oscar for Best Intimacy Coordinator" in (
-                page.locator(".citation__source").first.inner_text()
-            )
+            # Every citation names its source, linked to the source's page.
+            sources = page.locator(".citation__source")
+            assert sources.count() == page.locator(".citation").count()
+            assert all(text.strip() for text in sources.all_inner_texts())
+            assert page.locator(".citation__source a[href^='/sources/']").count() > 0
             screenshot(page, f"{name}-{label}")
     assert console.errors == []

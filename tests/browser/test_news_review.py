@@ -80,6 +80,10 @@ def test_a_match_approved_in_the_review_queue_appears_on_the_case_page(
     assert pending_match.reviewed_by == reviewer
 
     page.goto(f"{live_server.url}/")
+    # The browser may keep the anonymous copy it saw for max-age (60 s,
+    # Cache-Control public); a reload revalidates it against the new data
+    # version, as a reader's next visit after max-age does.
+    page.reload()
     item = page.locator(".news__item", has_text=TITLE)
     assert item.is_visible()
     link = item.locator("a.news__title")

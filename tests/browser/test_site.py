@@ -158,8 +158,12 @@ def test_a_newcomer_finds_hbos_policy(live_server, page, demo):
     expect(page.locator("[data-count]")).to_have_text("1")
     page.get_by_role("link", name=re.compile("HBO")).first.click()
 
-    expect(page.locator("h1")).to_contain_text("Intimacy coordinators on all sets")
+    expect(page.locator("h1")).to_contain_text("Intimacy coordinators for every")
     expect(page.locator(".facts")).to_contain_text("Scope")
+    # Its scope is disputed, and both sides are shown with their sources.
+    expect(page.locator(".notice--disputed")).to_be_visible()
+    expect(page.locator(".citation--disputes").first).to_be_visible()
+    expect(page.locator(".citation--supports").first).to_be_visible()
 
 
 def test_each_figure_opens_a_list_of_its_count(live_server, page, demo):

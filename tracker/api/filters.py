@@ -16,6 +16,7 @@ from tracker.models import (
     AwardOutcome,
     Campaign,
     CampaignMilestone,
+    Cohort,
     Credit,
     IndustryStatistic,
     NewsArticle,
@@ -171,6 +172,12 @@ def ordering(*fields: str) -> df.OrderingFilter:
 
 
 class ProductionFilter(StrictFilterSet):
+    cohort = _slug_filter(
+        Cohort.objects.all(),
+        "cohorts",
+        "The slug of a cohort: only its members (see /api/v1/summary/ for "
+        "each cohort's figures).",
+    )
     ic_status = df.ChoiceFilter(
         choices=choices.ICStatus.choices, help_text="Whether it used an IC."
     )

@@ -60,7 +60,8 @@ class RecordViewSet(JsonErrorsMixin, viewsets.ModelViewSet):
         super().initial(request, *args, **kwargs)
         # A write reads its body only: a query parameter on it is a
         # mistake the client should hear about, as reads refuse theirs.
-        if request.method not in ("GET", "HEAD", "OPTIONS"):
+        # Only on a write the route offers: any other method is a 405.
+        if self.action in ("create", "update", "partial_update", "destroy"):
             unknown = sorted(set(request.query_params) - {"format"})
             if unknown:
                 raise ValidationError(

@@ -41,3 +41,10 @@ def test_each_filter_has_its_own_count(client):
     factories.ProductionFactory(kind="feature")
     assert client.get(URL).json()["count"] == 2
     assert client.get(URL + "&kind=series").json()["count"] == 1
+
+
+def test_an_empty_page_number_is_refused(client, db):
+    response = client.get("/api/v1/productions/?page=")
+
+    assert response.status_code == 400
+    assert response.json()["page"] == ["A page number: 1 or more."]

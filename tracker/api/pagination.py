@@ -68,6 +68,12 @@ class StrictPageSize:
 class PageNumber(StrictPageSize, PageNumberPagination):
     django_paginator_class = CachedCountPaginator
 
+    def get_page_number(self, request, paginator):
+        # An empty `page=` is a mistake to report, not page 1 in disguise.
+        if request.query_params.get(self.page_query_param) == "":
+            raise ValidationError({"page": ["A page number: 1 or more."]})
+        return super().get_page_number(request, paginator)
+
 
 class NewsCursor(StrictPageSize, CursorPagination):
     """A growing feed reads best by cursor: a new article does not shift the

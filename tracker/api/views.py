@@ -61,7 +61,12 @@ class RecordViewSet(JsonErrorsMixin, viewsets.ModelViewSet):
         # A write reads its body only: a query parameter on it is a
         # mistake the client should hear about, as reads refuse theirs.
         # Only on a write the route offers: any other method is a 405.
-        if self.action in ("create", "update", "partial_update", "destroy"):
+        if request.method.lower() in self.http_method_names and self.action in (
+            "create",
+            "update",
+            "partial_update",
+            "destroy",
+        ):
             unknown = sorted(set(request.query_params) - {"format"})
             if unknown:
                 raise ValidationError(

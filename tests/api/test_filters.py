@@ -11,6 +11,7 @@ from tests import factories as f
 from tests.api.resources import RESOURCES
 from tracker import choices as c
 from tracker.api import views
+from tracker.models import Cohort
 
 # --- Each filter -------------------------------------------------------------
 # A case builds a record that matches and one that does not, and returns
@@ -67,6 +68,20 @@ def _productions_by_evidence_and_studio():
         {"ic_evidence": "on_screen_credit", "studio": "a24"},
         {match.slug},
     )
+
+
+def _productions_in_a_cohort():
+    match = f.ProductionFactory()
+    f.ProductionFactory()
+    cohort = Cohort.objects.create(
+        name="Test nominees",
+        slug="test-nominees",
+        description="Two nominees.",
+        inclusion_rule="Nominated.",
+        year=2021,
+    )
+    cohort.members.add(match)
+    return "productions", {"cohort": "test-nominees"}, {match.slug}
 
 
 def _productions_undated():
@@ -257,6 +272,7 @@ CASES = (
     _productions_article_example,
     _productions_by_evidence_and_studio,
     _productions_undated,
+    _productions_in_a_cohort,
     _productions_by_search,
     _people_by_role,
     _organizations_by_kind,

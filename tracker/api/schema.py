@@ -153,8 +153,26 @@ PARAMETERS = {
 }
 
 
+# DRF strips surrounding white space from text before checking it is not
+# blank, so a required text is one with a character other than white space.
+NOT_ONLY_WHITESPACE = r"\S"
+
+
 def describe_generated_parts(result, generator, request, public):
-    """A postprocessing hook: every field and parameter is described."""
+    """A postprocessing hook: every field and parameter is described, and
+    a text that must not be blank says so as a pattern."""
+    for name, component in result.get("components", {}).get("schemas", {}).items():
+        if not name.endswith("Request"):
+            continue
+        for schema in component.get("properties", {}).values():
+            if (
+                schema.get("type") == "string"
+                and schema.get("minLength", 0) >= 1
+                and "pattern" not in schema
+                and "format" not in schema
+                and "enum" not in schema
+            ):
+                schema["pattern"] = NOT_ONLY_WHITESPACE
     for name, component in result.get("components", {}).get("schemas", {}).items():
         if not name.startswith("Paginated"):
             continue

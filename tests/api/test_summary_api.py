@@ -86,3 +86,47 @@ def test_the_summary_is_recomputed_after_a_write(client):
     f.ProductionFactory()
     after = client.get("/api/v1/summary/").json()["totals"]
     assert after != before
+
+
+def test_disputed_claims_are_counted_per_kind(api, db):
+    """Disputed while a current citation disputes it; a deprecated claim
+    or citation leaves the count."""
+    from tracker.models import Citation
+
+    def dispute(claim, **kwargs):
+        Citation.objects.create(
+            claim=claim,
+            source=f.SourceFactory(),
+            stance=c.CitationStance.DISPUTES,
+            **kwargs,
+        )
+
+    dispute(f.PolicyFactory())
+    dispute(f.PolicyFactory())
+    dispute(f.AwardMentionFactory())
+    dispute(
+        f.StatementFactory(),
+        deprecated_on=dt.date(2026, 1, 1),
+        deprecation_reason="Misread.",
+    )
+    withdrawn = f.IndustryStatisticFactory()
+    dispute(withdrawn)
+    type(withdrawn).objects.filter(pk=withdrawn.pk).update(
+        deprecated_on=dt.date(2026, 1, 1), deprecation_reason="Wrong year."
+    )
+    f.PolicyFactory()
+
+    disputed = api.get("/api/v1/summary/").json()["disputed"]
+
+    assert disputed == {
+        "productions": 0,
+        "award_categories": 0,
+        "award_outcomes": 0,
+        "award_mentions": 1,
+        "statements": 0,
+        "policies": 2,
+        "industry_statistics": 0,
+        "campaign_milestones": 0,
+    }
+    listed = api.get("/api/v1/policies/?disputed=true&deprecated=false").json()
+    assert listed["count"] == disputed["policies"]

@@ -192,6 +192,30 @@ def test_the_changelog_lists_added_changed_disputed_and_removed(releases_dir):
     assert "- removed (1): will-go" in text
 
 
+def test_the_changelog_follows_the_claims_disputed_and_deprecated(releases_dir):
+    withdrawn = factories.ProductionFactory(slug="withdrawn")
+    misread = factories.ProductionFactory(slug="misread")
+    release_create()
+
+    type(withdrawn).objects.filter(pk=withdrawn.pk).update(
+        deprecated_on="2026-01-01", deprecation_reason="Wrong production."
+    )
+    # A disputing citation already deprecated disputes nothing.
+    Citation.objects.create(
+        claim=misread,
+        source=factories.SourceFactory(),
+        stance=choices.CitationStance.DISPUTES,
+        deprecated_on="2026-01-01",
+        deprecation_reason="Misread.",
+    )
+    second = release_create()
+
+    log = json.loads((second.directory / "changelog.json").read_text())
+    productions = log["resources"]["productions"]
+    assert productions["deprecated"] == ["withdrawn"]
+    assert productions["disputed"] == []
+
+
 def test_versions_only_go_up_and_a_release_never_changes(releases_dir):
     factories.ProductionFactory()
     release_create(version="2.1.0")

@@ -11,7 +11,8 @@ DISPUTES = CitationStance.DISPUTES.value
 
 def disputing_sources(row) -> set[str]:
     """Slugs of the sources that dispute the row's claim, wherever a
-    `citations` list sits in it (a campaign's are in its milestones)."""
+    `citations` list sits in it (a campaign's are in its milestones); a
+    deprecated citation disputes nothing, as for the claim's `disputed`."""
     found: set[str] = set()
     if isinstance(row, dict):
         for key, value in row.items():
@@ -19,7 +20,9 @@ def disputing_sources(row) -> set[str]:
                 found.update(
                     c.get("source", "")
                     for c in value
-                    if isinstance(c, dict) and c.get("stance") == DISPUTES
+                    if isinstance(c, dict)
+                    and c.get("stance") == DISPUTES
+                    and not c.get("deprecated")
                 )
             else:
                 found |= disputing_sources(value)

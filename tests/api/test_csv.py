@@ -10,6 +10,7 @@ from django.http import StreamingHttpResponse
 from tests import factories as f
 from tests.api.resources import RESOURCES
 from tracker import choices as c
+from tracker.models import Citation
 
 
 def _table(response) -> list[dict]:
@@ -49,11 +50,38 @@ def test_csv_applies_the_same_filters(api):
     assert rows[0]["network"] == "hbo"
 
 
-def test_csv_cells_carry_the_citation_urls(api):
+def test_csv_cells_carry_each_citations_stance_quote_and_url(api):
     source = f.SourceFactory(url="https://example.org/bafta-speech")
-    f.StatementFactory(cite=source)
+    statement = f.StatementFactory(cite=source)
+    Citation.objects.create(
+        claim=statement,
+        source=f.SourceFactory(url="https://example.org/other-account"),
+        stance=c.CitationStance.DISPUTES,
+        quote="She said it\nat another ceremony.",
+    )
     (row,) = _table(api.get("/api/v1/statements/?format=csv"))
-    assert row["citations"] == "https://example.org/bafta-speech"
+    assert row["citations"].splitlines() == [
+        f"supports | {statement.quote} | https://example.org/bafta-speech",
+        "disputes | She said it at another ceremony. | "
+        "https://example.org/other-account",
+    ]
+    assert (row["disputed"], row["deprecated"]) == ("true", "false")
+
+
+def test_a_deprecated_citation_says_so_in_its_cell(api):
+    statement = f.StatementFactory()
+    statement.citations.update(
+        deprecated_on="2026-01-01", deprecation_reason="Misquoted."
+    )
+    (row,) = _table(api.get("/api/v1/statements/?format=csv"))
+    assert row["citations"].startswith("supports (deprecated) | ")
+
+
+def test_a_citation_cell_neutralizes_a_formula_as_any_cell(api):
+    statement = f.StatementFactory()
+    statement.citations.update(stance="=cmd")
+    (row,) = _table(api.get("/api/v1/statements/?format=csv"))
+    assert row["citations"].startswith("'=cmd | ")
 
 
 def test_csv_neutralizes_a_formula(api):
@@ -66,7 +94,8 @@ def test_an_empty_csv_list_still_has_its_header(api):
     response = api.get("/api/v1/policies/?format=csv")
     text = b"".join(response.streaming_content).decode()
     assert text.splitlines() == [
-        "slug,organization,title,scope,status,effective_on,citations"
+        "slug,organization,title,scope,status,effective_on,disputed,deprecated,"
+        "deprecated_on,deprecation_reason,preferred_reason,citations"
     ]
 
 

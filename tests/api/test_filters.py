@@ -8,10 +8,10 @@ import pytest
 from django.db import transaction
 
 from tests import factories as f
-from tests.api.resources import RESOURCES
+from tests.api.resources import CLAIM_RESOURCES, RESOURCES
 from tracker import choices as c
 from tracker.api import views
-from tracker.models import Cohort
+from tracker.models import Citation, Cohort
 
 # --- Each filter -------------------------------------------------------------
 # A case builds a record that matches and one that does not, and returns
@@ -268,7 +268,43 @@ def _productions_by_search():
     return "productions", {"search": "destroy"}, {match.slug}
 
 
+def dispute(claim):
+    """A current citation disputing the claim."""
+    Citation.objects.create(
+        claim=claim, source=f.SourceFactory(), stance=c.CitationStance.DISPUTES
+    )
+
+
+def deprecate(claim):
+    type(claim).objects.filter(pk=claim.pk).update(
+        deprecated_on=dt.date(2026, 1, 1), deprecation_reason="Found wrong."
+    )
+
+
+def _claims_disputed_and_standing(resource):
+    def case():
+        match = resource.make()
+        dispute(match)
+        withdrawn = resource.make()
+        dispute(withdrawn)
+        deprecate(withdrawn)
+        resource.make()  # undisputed
+        # A deprecated citation no longer disputes.
+        Citation.objects.create(
+            claim=resource.make(),
+            source=f.SourceFactory(),
+            stance=c.CitationStance.DISPUTES,
+            deprecated_on=dt.date(2026, 1, 1),
+            deprecation_reason="Misread.",
+        )
+        return resource.path, {"disputed": "true", "deprecated": "false"}, {match.slug}
+
+    case.__name__ = f"_{resource.path.replace('-', '_')}_disputed_and_standing"
+    return case
+
+
 CASES = (
+    *(_claims_disputed_and_standing(resource) for resource in CLAIM_RESOURCES),
     _productions_article_example,
     _productions_by_evidence_and_studio,
     _productions_undated,
@@ -427,6 +463,10 @@ def test_a_page_past_the_end_is_a_404(api):
             "is_intimacy_coordination",
         ),
         ("policies", "organisation=hbo", "organisation"),
+        ("policies", "disputed=maybe", "disputed"),
+        ("award-mentions", "disputed=", "disputed"),
+        ("stats", "deprecated=yes", "deprecated"),
+        ("productions", "deprecated=2", "deprecated"),
         ("stats", "ordering=value", "ordering"),
     ),
 )
@@ -441,6 +481,20 @@ def test_a_bad_filter_value_in_csv_is_still_json(api):
     response = api.get("/api/v1/productions/?format=csv&ic_status=maybe")
     assert response.status_code == 400
     assert list(response.json()) == ["ic_status"]
+
+
+@pytest.mark.parametrize("resource", CLAIM_RESOURCES, ids=str)
+def test_disputed_false_and_deprecated_true_keep_the_others(api, resource):
+    disputed, withdrawn, plain = (resource.make() for _ in range(3))
+    dispute(disputed)
+    deprecate(withdrawn)
+
+    undisputed = _slugs(api.get(f"/api/v1/{resource.path}/", {"disputed": "false"}))
+    deprecated = _slugs(api.get(f"/api/v1/{resource.path}/", {"deprecated": "true"}))
+
+    assert disputed.slug not in undisputed
+    assert {withdrawn.slug, plain.slug} <= undisputed
+    assert deprecated == {withdrawn.slug}
 
 
 def test_the_viewsets_use_the_strict_filtersets():

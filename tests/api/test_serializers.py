@@ -9,8 +9,9 @@ import pytest
 from tests import factories as f
 from tracker.api import serializers
 from tracker.choices import MatchEntityType, MatchField, ReviewStatus
-from tracker.models import ArticleMatch, Citation, Feed, NewsArticle
+from tracker.models import ArticleMatch, Citation, Cohort, Feed, NewsArticle
 from tracker.selectors import records
+from tracker.selectors.cohorts import cohort_list
 from tracker.selectors.news import news_article_list
 
 
@@ -41,6 +42,14 @@ def _approved_article():
     return news_article_list(review_status=ReviewStatus.APPROVED).get()
 
 
+def _cohort():
+    cohort = Cohort.objects.create(
+        name="Nominees", inclusion_rule="Nominated.", list_source=f.SourceFactory()
+    )
+    cohort.members.add(f.ProductionFactory())
+    return cohort_list().get()
+
+
 # A record as its list view hands it over, for each serializer writing its
 # own payload.
 SAMPLES = {
@@ -52,6 +61,7 @@ SAMPLES = {
     serializers.ProductionSerializer: lambda: records.production_list().get(),
     serializers.PersonSerializer: lambda: records.person_list().get(name="Ita O'Brien"),
     serializers.NewsArticleSerializer: _approved_article,
+    serializers.CohortSerializer: _cohort,
 }
 
 

@@ -27,6 +27,7 @@ from tracker.models import (
     Source,
     Statement,
 )
+from tracker.querysets import filter_disputed
 from tracker.search import search_filter
 from tracker.selectors.news import article_matches
 
@@ -164,6 +165,28 @@ class StrictFilterSet(df.FilterSet):
         return search_filter(queryset, value)
 
 
+class ClaimFilterSet(StrictFilterSet):
+    """The filters every claim list shares: whether sources disagree on it,
+    and whether it still stands."""
+
+    disputed = StrictBooleanFilter(
+        method="filter_disputed",
+        help_text="true for claims a current citation disputes (sources "
+        "disagree); false for the others.",
+    )
+    deprecated = StrictBooleanFilter(
+        method="filter_deprecated",
+        help_text="true for claims found wrong and kept for the record; "
+        "false for those that stand.",
+    )
+
+    def filter_disputed(self, queryset, name, value):
+        return filter_disputed(queryset, value)
+
+    def filter_deprecated(self, queryset, name, value):
+        return queryset.filter(deprecated_on__isnull=not value)
+
+
 def ordering(*fields: str) -> df.OrderingFilter:
     return df.OrderingFilter(
         fields=fields,
@@ -171,7 +194,7 @@ def ordering(*fields: str) -> df.OrderingFilter:
     )
 
 
-class ProductionFilter(StrictFilterSet):
+class ProductionFilter(ClaimFilterSet):
     cohort = _slug_filter(
         Cohort.objects.all(),
         "cohorts",
@@ -299,7 +322,7 @@ class SourceFilter(StrictFilterSet):
         fields = ()
 
 
-class AwardCategoryFilter(StrictFilterSet):
+class AwardCategoryFilter(ClaimFilterSet):
     body = _slug_filter(
         Organization.objects.all(), "award_body", "The award body's slug."
     )
@@ -317,7 +340,7 @@ class AwardCategoryFilter(StrictFilterSet):
         fields = ()
 
 
-class AwardOutcomeFilter(StrictFilterSet):
+class AwardOutcomeFilter(ClaimFilterSet):
     body = _slug_filter(
         Organization.objects.all(), "category__award_body", "The award body's slug."
     )
@@ -339,7 +362,7 @@ class AwardOutcomeFilter(StrictFilterSet):
         fields = ()
 
 
-class AwardMentionFilter(StrictFilterSet):
+class AwardMentionFilter(ClaimFilterSet):
     coordinator = _slug_filter(
         Person.objects.all(), "coordinator", "The slug of the IC named."
     )
@@ -366,7 +389,7 @@ class AwardMentionFilter(StrictFilterSet):
         fields = ()
 
 
-class StatementFilter(StrictFilterSet):
+class StatementFilter(ClaimFilterSet):
     stance = df.ChoiceFilter(
         choices=choices.Stance.choices, help_text="For, against or neutral."
     )
@@ -385,7 +408,7 @@ class StatementFilter(StrictFilterSet):
         fields = ()
 
 
-class PolicyFilter(StrictFilterSet):
+class PolicyFilter(ClaimFilterSet):
     organization = _slug_filter(
         Organization.objects.all(), "organization", "The organization's slug."
     )
@@ -399,7 +422,7 @@ class PolicyFilter(StrictFilterSet):
         fields = ()
 
 
-class IndustryStatisticFilter(StrictFilterSet):
+class IndustryStatisticFilter(ClaimFilterSet):
     year = YearFilter(help_text="The year measured.")
     unit = df.ChoiceFilter(
         choices=choices.StatisticUnit.choices, help_text="The figure's unit."
@@ -428,7 +451,7 @@ class CampaignFilter(StrictFilterSet):
         fields = ()
 
 
-class CampaignMilestoneFilter(StrictFilterSet):
+class CampaignMilestoneFilter(ClaimFilterSet):
     """Milestones have no API list of their own (the API shows them inside
     their campaign); the site's index of them filters here."""
 
@@ -443,6 +466,17 @@ class CampaignMilestoneFilter(StrictFilterSet):
 
     class Meta:
         model = CampaignMilestone
+        fields = ()
+
+
+class CohortFilter(StrictFilterSet):
+    """No filters: a handful of cohorts. It refuses unknown parameters as
+    every list does."""
+
+    search = None
+
+    class Meta:
+        model = Cohort
         fields = ()
 
 

@@ -9,6 +9,25 @@ from collections.abc import Iterable, Iterator
 from rest_framework.renderers import BaseRenderer
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+# A citation's cell part: "disputes | the passage | https://...", one
+# citation per line of the cell, so a reader sees each source's side and
+# words beside its address.
+CITATION_KEYS = frozenset({"stance", "quote", "url"})
+CITATION_PARTS = " | "
+CITATION_LINES = "\n"
+
+
+def _is_citation(value) -> bool:
+    return isinstance(value, dict) and value.keys() >= CITATION_KEYS
+
+
+def citation_text(citation: dict) -> str:
+    stance = str(citation["stance"] or "")
+    if citation.get("deprecated"):
+        stance += " (deprecated)"
+    # A passage may run over lines; in the cell, a line is a citation.
+    quote = " ".join(str(citation["quote"] or "").split())
+    return CITATION_PARTS.join((stance, quote, str(citation["url"] or "")))
 
 
 def cell(value) -> str:
@@ -23,6 +42,8 @@ def cell(value) -> str:
                 break
         else:
             text = ""
+    elif isinstance(value, list | tuple) and value and all(map(_is_citation, value)):
+        text = CITATION_LINES.join(citation_text(item) for item in value)
     elif isinstance(value, list | tuple):
         return "; ".join(cell(item) for item in value)
     else:

@@ -15,9 +15,11 @@ from tracker.choices import (
     CampaignStatus,
     CitationStance,
     ICEvidence,
+    ICStatus,
     MatchEntityType,
     MatchField,
     QuoteCheckResult,
+    QuoteKind,
     ReviewStatus,
     Stance,
 )
@@ -36,6 +38,7 @@ from tracker.models import (
 )
 from tracker.models.base import AliasListField
 from tracker.selectors.archive import quote_check
+from tracker.selectors.cohorts import cohort_figures_row
 
 
 def _iso(value):
@@ -106,7 +109,18 @@ class CitationSerializer(serializers.Serializer):
         help_text="Whether the source supports or disputes the claim.",
     )
     quote = serializers.CharField(help_text="The passage that says it.")
+    quote_kind = serializers.ChoiceField(
+        choices=QuoteKind.choices,
+        help_text="verbatim: the source's own words; paraphrase: a summary.",
+    )
+    source_says = serializers.CharField(
+        help_text="For a disputing source: what it says instead; else empty."
+    )
     locator = serializers.CharField(help_text="Page, paragraph or timestamp.")
+    deprecated = serializers.BooleanField(
+        help_text="true once the citation was found wrong: it no longer "
+        "supports or disputes the claim."
+    )
     quote_check = QuoteCheckSerializer(
         allow_null=True,
         help_text="The quote looked up in the source's latest archived copy; "
@@ -127,7 +141,10 @@ def citation_data(citation) -> dict:
         "date": _iso(source.published_on),
         "stance": citation.stance,
         "quote": citation.quote,
+        "quote_kind": citation.quote_kind,
+        "source_says": citation.source_says,
         "locator": citation.locator,
+        "deprecated": not citation.is_current,
         "quote_check": check.as_dict() if (check := quote_check(citation)) else None,
     }
 
@@ -143,6 +160,45 @@ def citations_field():
 
 def _citations(obj) -> list[dict]:
     return [citation_data(c) for c in obj.citation_list]
+
+
+def claim_disputed(claim) -> bool:
+    """The selector's `disputed` annotation (tracker.querysets), or, for a
+    claim read without it, the same rule over its citations."""
+    annotated = getattr(claim, "disputed", None)
+    return claim.is_disputed if annotated is None else bool(annotated)
+
+
+class DisputedField(serializers.BooleanField):
+    def __init__(self, **kwargs):
+        kwargs.setdefault("read_only", True)
+        kwargs.setdefault(
+            "help_text",
+            "true while a current citation disputes it: see the citations "
+            "whose stance is disputes.",
+        )
+        super().__init__(**kwargs)
+
+    def get_attribute(self, instance):
+        return claim_disputed(instance)
+
+
+def deprecated_field():
+    return serializers.BooleanField(
+        source="is_deprecated",
+        read_only=True,
+        help_text="true once found wrong: it stays here but leaves every figure.",
+    )
+
+
+# What every claim says of its standing, after its own fields.
+CLAIM_STATUS_FIELDS = (
+    "disputed",
+    "deprecated",
+    "deprecated_on",
+    "deprecation_reason",
+    "preferred_reason",
+)
 
 
 class CoordinatorSerializer(serializers.Serializer):
@@ -168,6 +224,8 @@ class ProductionSerializer(serializers.ModelSerializer):
     coordinators = CoordinatorSerializer(
         many=True, help_text="The intimacy coordinators credited on it."
     )
+    disputed = DisputedField()
+    deprecated = deprecated_field()
     citations = citations_field()
     news = news_field()
 
@@ -190,6 +248,7 @@ class ProductionSerializer(serializers.ModelSerializer):
             "imdb_id",
             "wikidata_qid",
             "tmdb_id",
+            *CLAIM_STATUS_FIELDS,
             "citations",
             "news",
         )
@@ -216,6 +275,11 @@ class ProductionSerializer(serializers.ModelSerializer):
             "imdb_id": p.imdb_id,
             "wikidata_qid": p.wikidata_qid,
             "tmdb_id": p.tmdb_id,
+            "disputed": claim_disputed(p),
+            "deprecated": p.is_deprecated,
+            "deprecated_on": _iso(p.deprecated_on),
+            "deprecation_reason": p.deprecation_reason,
+            "preferred_reason": p.preferred_reason,
             "citations": _citations(p),
             "news": news_link("production", p.slug),
         }
@@ -310,6 +374,8 @@ class SourceSerializer(serializers.ModelSerializer):
 
 class AwardCategorySerializer(serializers.ModelSerializer):
     award_body = RefSerializer(help_text="The award body the category is at.")
+    disputed = DisputedField()
+    deprecated = deprecated_field()
     citations = citations_field()
 
     class Meta:
@@ -322,6 +388,7 @@ class AwardCategorySerializer(serializers.ModelSerializer):
             "year_introduced",
             "is_intimacy_coordination",
             "description",
+            *CLAIM_STATUS_FIELDS,
             "citations",
         )
         read_only_fields = fields
@@ -336,6 +403,8 @@ class AwardOutcomeSerializer(serializers.ModelSerializer):
         allow_null=True, help_text="The production honoured."
     )
     people = RefSerializer(many=True, help_text="The people honoured.")
+    disputed = DisputedField()
+    deprecated = deprecated_field()
     citations = citations_field()
 
     class Meta:
@@ -348,6 +417,7 @@ class AwardOutcomeSerializer(serializers.ModelSerializer):
             "result",
             "production",
             "people",
+            *CLAIM_STATUS_FIELDS,
             "citations",
         )
         read_only_fields = fields
@@ -371,6 +441,8 @@ class AwardMentionSerializer(serializers.ModelSerializer):
         allow_null=True, help_text="The production concerned, if any."
     )
     year = serializers.IntegerField(allow_null=True, help_text="The year of date.")
+    disputed = DisputedField()
+    deprecated = deprecated_field()
     citations = citations_field()
 
     class Meta:
@@ -388,6 +460,7 @@ class AwardMentionSerializer(serializers.ModelSerializer):
             "production",
             "quote",
             "quote_kind",
+            *CLAIM_STATUS_FIELDS,
             "citations",
         )
         read_only_fields = fields
@@ -401,6 +474,8 @@ class StatementSerializer(serializers.ModelSerializer):
     about_coordinator = RefSerializer(
         allow_null=True, help_text="The IC it names, if any."
     )
+    disputed = DisputedField()
+    deprecated = deprecated_field()
     citations = citations_field()
 
     class Meta:
@@ -415,6 +490,7 @@ class StatementSerializer(serializers.ModelSerializer):
             "date_precision",
             "production",
             "about_coordinator",
+            *CLAIM_STATUS_FIELDS,
             "citations",
         )
         read_only_fields = fields
@@ -422,6 +498,8 @@ class StatementSerializer(serializers.ModelSerializer):
 
 class PolicySerializer(serializers.ModelSerializer):
     organization = RefSerializer(help_text="Who set the policy.")
+    disputed = DisputedField()
+    deprecated = deprecated_field()
     citations = citations_field()
 
     class Meta:
@@ -433,6 +511,7 @@ class PolicySerializer(serializers.ModelSerializer):
             "scope",
             "status",
             "effective_on",
+            *CLAIM_STATUS_FIELDS,
             "citations",
         )
         read_only_fields = fields
@@ -440,6 +519,8 @@ class PolicySerializer(serializers.ModelSerializer):
 
 class IndustryStatisticSerializer(serializers.ModelSerializer):
     publishers = RefSerializer(many=True, help_text="Who published it.")
+    disputed = DisputedField()
+    deprecated = deprecated_field()
     citations = citations_field()
 
     class Meta:
@@ -454,6 +535,7 @@ class IndustryStatisticSerializer(serializers.ModelSerializer):
             "report",
             "quoted_wording",
             "publishers",
+            *CLAIM_STATUS_FIELDS,
             "citations",
         )
         read_only_fields = fields
@@ -464,6 +546,17 @@ class MilestoneSerializer(serializers.Serializer):
     date_precision = serializers.CharField(help_text="day, month or year.")
     title = serializers.CharField(help_text="What happened.")
     description = serializers.CharField(help_text="More about it.")
+    disputed = DisputedField()
+    deprecated = deprecated_field()
+    deprecated_on = serializers.DateField(
+        allow_null=True, help_text="When it was found wrong; null while it stands."
+    )
+    deprecation_reason = serializers.CharField(
+        help_text="Why it no longer stands; empty while it stands."
+    )
+    preferred_reason = serializers.CharField(
+        help_text="Where sources disagree: why the recorded value is preferred."
+    )
     citations = citations_field()
 
 
@@ -492,6 +585,114 @@ class CampaignSerializer(serializers.ModelSerializer):
             "milestones",
         )
         read_only_fields = fields
+
+
+# --- Cohorts -----------------------------------------------------------------
+
+
+class CohortSourceSerializer(serializers.Serializer):
+    slug = serializers.SlugField(help_text="The source's slug.")
+    url = serializers.CharField(help_text="Where to read the list.")
+    title = serializers.CharField(help_text="The source's title.")
+    publisher = serializers.CharField(help_text="Who published it.")
+
+
+class CohortMemberSerializer(serializers.Serializer):
+    slug = serializers.SlugField(help_text="The production's slug.")
+    title = serializers.CharField(help_text="Its title.")
+    year = serializers.IntegerField(
+        allow_null=True, help_text="Its start year; null when undated."
+    )
+    ic_status = serializers.ChoiceField(
+        choices=ICStatus.choices, help_text="Whether it used an IC."
+    )
+    deprecated = serializers.BooleanField(
+        help_text="true when its IC claim was found wrong: it counts as unknown."
+    )
+    url = serializers.CharField(help_text="The production in the API.")
+
+
+class CohortFiguresSerializer(serializers.Serializer):
+    """A cohort's share, as the summary and /api/v1/cohorts/ give it (one
+    definition: tracker.selectors.cohorts.cohort_figures_row)."""
+
+    cohort = serializers.SlugField(help_text="The cohort's slug.")
+    name = serializers.CharField(help_text="Its name.")
+    self_selected = serializers.BooleanField(
+        help_text="true when someone making a case picked the members: its "
+        "share says little about the industry."
+    )
+    members = serializers.IntegerField(help_text="Productions in the cohort: n.")
+    known = serializers.IntegerField(
+        help_text="Members whose IC status is known: k = used + not_used."
+    )
+    used = serializers.IntegerField(help_text="Members that used an IC.")
+    not_used = serializers.IntegerField(help_text="Members that did not.")
+    unknown = serializers.IntegerField(
+        help_text="Members not known either way (n - k); not in the share."
+    )
+    share = serializers.FloatField(
+        allow_null=True, help_text="used / known, from 0 to 1; null when known is 0."
+    )
+    ci95 = serializers.ListField(
+        child=serializers.FloatField(),
+        min_length=2,
+        max_length=2,
+        allow_null=True,
+        help_text="The 95% Wilson score interval of share, [low, high]; null "
+        "when known is 0.",
+    )
+
+
+class CohortSerializer(CohortFiguresSerializer):
+    description = serializers.CharField(help_text="What the cohort is.")
+    inclusion_rule = serializers.CharField(
+        help_text="Who is in it and who is not, precisely enough to draw up "
+        "the same list."
+    )
+    year = serializers.IntegerField(
+        allow_null=True, help_text="The year the list is of, e.g. the ceremony."
+    )
+    source = CohortSourceSerializer(
+        allow_null=True, help_text="Where the list of members comes from."
+    )
+    productions_url = serializers.CharField(
+        help_text="The member productions in the productions resource, "
+        "whose filters then apply."
+    )
+    productions = CohortMemberSerializer(
+        many=True, help_text="Its member productions, by title."
+    )
+
+    def to_representation(self, cohort):
+        source = cohort.list_source
+        return {
+            **cohort_figures_row(cohort),
+            "description": cohort.description,
+            "inclusion_rule": cohort.inclusion_rule,
+            "year": cohort.year,
+            "source": None
+            if source is None
+            else {
+                "slug": source.slug,
+                "url": source.url,
+                "title": source.title,
+                "publisher": source.publisher,
+            },
+            "productions_url": f"{reverse('production-list')}?"
+            + urlencode({"cohort": cohort.slug}),
+            "productions": [
+                {
+                    "slug": p.slug,
+                    "title": p.title,
+                    "year": p.start_year,
+                    "ic_status": p.ic_status,
+                    "deprecated": p.is_deprecated,
+                    "url": reverse("production-detail", args=[p.slug]),
+                }
+                for p in cohort.member_list
+            ],
+        }
 
 
 # --- News ---------------------------------------------------------------------
@@ -614,7 +815,33 @@ class ShareFields(serializers.Serializer):
 
 
 class YearShareSerializer(ShareFields):
-    year = serializers.IntegerField(help_text="The productions' start year.")
+    year = serializers.IntegerField(
+        allow_null=True,
+        help_text="A year the productions were on screen in (as year_min and "
+        "year_max read it); null for the undated ones.",
+    )
+
+
+class MentionYearSerializer(serializers.Serializer):
+    year = serializers.IntegerField(
+        allow_null=True, help_text="The year; null for undated mentions."
+    )
+    count = serializers.IntegerField(
+        help_text="Mentions that year, one however many award bodies it addresses."
+    )
+
+
+class DisputedCountsSerializer(serializers.Serializer):
+    """Claims that stand and that a current citation disputes, per kind."""
+
+    productions = serializers.IntegerField(help_text="Productions (their IC status).")
+    award_categories = serializers.IntegerField(help_text="Award categories.")
+    award_outcomes = serializers.IntegerField(help_text="Award outcomes.")
+    award_mentions = serializers.IntegerField(help_text="Award mentions.")
+    statements = serializers.IntegerField(help_text="Statements.")
+    policies = serializers.IntegerField(help_text="Policies.")
+    industry_statistics = serializers.IntegerField(help_text="Industry statistics.")
+    campaign_milestones = serializers.IntegerField(help_text="Campaign milestones.")
 
 
 class OrganizationShareSerializer(ShareFields):
@@ -672,6 +899,17 @@ class PrecedentSerializer(serializers.Serializer):
 
 class SummarySerializer(serializers.Serializer):
     totals = TotalsSerializer(help_text="Counts over the whole tracker.")
+    disputed = DisputedCountsSerializer(
+        help_text="Disputed claims per kind: list them with ?disputed=true."
+    )
+    cohorts = CohortFiguresSerializer(
+        many=True,
+        help_text="The share per cohort, rule-based cohorts first; their "
+        "members are at /api/v1/cohorts/.",
+    )
+    award_mentions_by_year = MentionYearSerializer(
+        many=True, help_text="IC award mentions per year, undated last."
+    )
     ic_share_by_year = YearShareSerializer(many=True, help_text="By start year.")
     ic_share_by_organization = OrganizationShareSerializer(
         many=True, help_text="By network or studio, most ICs first."

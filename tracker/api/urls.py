@@ -20,6 +20,7 @@ router.register("statements", views.StatementViewSet, basename="statement")
 router.register("policies", views.PolicyViewSet, basename="policy")
 router.register("stats", views.IndustryStatisticViewSet, basename="statistic")
 router.register("campaigns", views.CampaignViewSet, basename="campaign")
+router.register("cohorts", views.CohortViewSet, basename="cohort")
 router.register("news", views.NewsArticleViewSet, basename="news")
 
 RESOURCES = tuple((prefix, basename) for prefix, _, basename in router.registry)

@@ -22,6 +22,7 @@ from tracker.caching import SUMMARY
 from tracker.choices import ReviewStatus
 from tracker.models import NewsArticle
 from tracker.selectors import records
+from tracker.selectors.cohorts import cohort_list
 from tracker.selectors.news import news_article_list
 from tracker.selectors.summary import case_summary
 from tracker.services.records import record_create, record_delete, record_update
@@ -392,6 +393,33 @@ class NewsArticleViewSet(RecordViewSet):
         if getattr(self, "swagger_fake_view", False):
             return NewsArticle.objects.none()
         return news_article_list(review_status=review_status_requested(self.request))
+
+
+COHORTS_DESCRIPTION = (
+    "Cohorts: the named sets of productions every share is a share of, each "
+    "with its rule, the source of its list, its figures (the summary's: "
+    "members, known, used, not_used, unknown, share and its 95% Wilson "
+    "interval) and its member productions."
+)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="List cohorts", description=COHORTS_DESCRIPTION, tags=["cohorts"]
+    ),
+    retrieve=extend_schema(summary="One cohort, by slug", tags=["cohorts"]),
+)
+class CohortViewSet(JsonErrorsMixin, viewsets.ReadOnlyModelViewSet):
+    __doc__ = COHORTS_DESCRIPTION
+    # Read-only: staff edit cohorts in the admin or with import_cohort.
+    http_method_names = ("get", "head", "options")
+    # Figures and a member list have no sensible spreadsheet shape.
+    renderer_classes = (ORJSONRenderer,)
+    lookup_field = "slug"
+    lookup_value_regex = RecordViewSet.lookup_value_regex
+    queryset = cohort_list()
+    serializer_class = serializers.CohortSerializer
+    filterset_class = filters.CohortFilter
 
 
 def summary_data() -> dict:

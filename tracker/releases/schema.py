@@ -4,6 +4,8 @@ the API's CSV does), the JSON keeps them as arrays and objects."""
 
 from rest_framework import serializers as drf
 
+from tracker.api.serializers import CitationSerializer
+
 from .resources import Resource
 
 CSV = "csv"
@@ -43,6 +45,8 @@ def _description(field: drf.Field, nested: str | None, fmt: str) -> str:
     text = str(field.help_text or field.label or "").strip()
     if nested and fmt == CSV:
         how = "'; '-separated" if nested == "array" else "its slug"
+        if isinstance(getattr(field, "child", None), CitationSerializer):
+            how = "one citation per line, as stance | quote | url"
         text = f"{text} (in CSV: {how}; the JSON file has the full value)".strip()
     return text
 

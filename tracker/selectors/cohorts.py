@@ -55,33 +55,35 @@ def cohort_figures_row(cohort) -> dict:
     }
 
 
+def _with_figures(queryset: QuerySet[Cohort]) -> QuerySet[Cohort]:
+    """The counts cohort_figures_row reads, in the cohorts' own query."""
+    return queryset.annotate(
+        member_total=Count("members", distinct=True),
+        used_total=_counted(ICStatus.USED),
+        not_used_total=_counted(ICStatus.NOT_USED),
+    )
+
+
 def cohort_list() -> QuerySet[Cohort]:
-    """Cohorts with their counts (one query) and members (one more)."""
+    """Cohorts with their counts and source (one query) and members (one
+    more), in the summary's order."""
     return (
-        Cohort.objects.select_related("list_source")
-        .annotate(
-            member_total=Count("members", distinct=True),
-            used_total=_counted(ICStatus.USED),
-            not_used_total=_counted(ICStatus.NOT_USED),
-        )
+        _with_figures(Cohort.objects.select_related("list_source"))
         .prefetch_related(
             Prefetch(
                 "members",
                 queryset=Production.objects.only(
                     "id", "slug", "title", "start_year", "ic_status", "deprecated_on"
-                ).order_by("title"),
+                ).order_by("title", "id"),
                 to_attr="member_list",
             )
         )
+        .order_by("self_selected", "-year", "name")
     )
 
 
 def cohort_figures() -> list[dict]:
     """One row per cohort, rule-based cohorts first: the headline is the
     first row."""
-    cohorts = Cohort.objects.annotate(
-        member_total=Count("members", distinct=True),
-        used_total=_counted(ICStatus.USED),
-        not_used_total=_counted(ICStatus.NOT_USED),
-    ).order_by("self_selected", "-year", "name")
+    cohorts = _with_figures(Cohort.objects).order_by("self_selected", "-year", "name")
     return [cohort_figures_row(cohort) for cohort in cohorts]

@@ -21,6 +21,7 @@ from tracker.models import (
     Source,
     Statement,
 )
+from tracker.querysets import with_disputed
 from tracker.selectors.archive import latest_snapshot_prefetch
 
 CITATION_FIELDS = (
@@ -61,7 +62,8 @@ def citations_prefetch() -> Prefetch:
 
 def production_list() -> QuerySet[Production]:
     return (
-        Production.objects.select_related("studio", "network")
+        with_disputed(Production.objects)
+        .select_related("studio", "network")
         .only(
             "id",
             "slug",
@@ -76,6 +78,9 @@ def production_list() -> QuerySet[Production]:
             "ic_status",
             "ic_evidence",
             "ic_notes",
+            "preferred_reason",
+            "deprecated_on",
+            "deprecation_reason",
             "updated_at",
             "studio__slug",
             "studio__name",
@@ -125,44 +130,54 @@ def source_list() -> QuerySet[Source]:
 
 
 def award_category_list() -> QuerySet[AwardCategory]:
-    return AwardCategory.objects.select_related("award_body").prefetch_related(
-        citations_prefetch()
+    return (
+        with_disputed(AwardCategory.objects)
+        .select_related("award_body")
+        .prefetch_related(citations_prefetch())
     )
 
 
 def award_outcome_list() -> QuerySet[AwardOutcome]:
-    return AwardOutcome.objects.select_related(
-        "category__award_body", "production"
-    ).prefetch_related(
-        Prefetch("people", queryset=Person.objects.order_by("name")),
-        citations_prefetch(),
+    return (
+        with_disputed(AwardOutcome.objects)
+        .select_related("category__award_body", "production")
+        .prefetch_related(
+            Prefetch("people", queryset=Person.objects.order_by("name")),
+            citations_prefetch(),
+        )
     )
 
 
 def award_mention_list() -> QuerySet[AwardMention]:
-    return AwardMention.objects.select_related(
-        "speaker", "coordinator", "production"
-    ).prefetch_related(
-        Prefetch("award_bodies", queryset=Organization.objects.order_by("name")),
-        Prefetch("outcomes", queryset=AwardOutcome.objects.only("id", "slug")),
-        citations_prefetch(),
+    return (
+        with_disputed(AwardMention.objects)
+        .select_related("speaker", "coordinator", "production")
+        .prefetch_related(
+            Prefetch("award_bodies", queryset=Organization.objects.order_by("name")),
+            Prefetch("outcomes", queryset=AwardOutcome.objects.only("id", "slug")),
+            citations_prefetch(),
+        )
     )
 
 
 def statement_list() -> QuerySet[Statement]:
-    return Statement.objects.select_related(
-        "speaker", "production", "about_coordinator"
-    ).prefetch_related(citations_prefetch())
+    return (
+        with_disputed(Statement.objects)
+        .select_related("speaker", "production", "about_coordinator")
+        .prefetch_related(citations_prefetch())
+    )
 
 
 def policy_list() -> QuerySet[Policy]:
-    return Policy.objects.select_related("organization").prefetch_related(
-        citations_prefetch()
+    return (
+        with_disputed(Policy.objects)
+        .select_related("organization")
+        .prefetch_related(citations_prefetch())
     )
 
 
 def statistic_list() -> QuerySet[IndustryStatistic]:
-    return IndustryStatistic.objects.prefetch_related(
+    return with_disputed(IndustryStatistic.objects).prefetch_related(
         Prefetch("publishers", queryset=Organization.objects.order_by("name")),
         citations_prefetch(),
     )
@@ -180,9 +195,9 @@ def campaign_list() -> QuerySet[Campaign]:
         ),
         Prefetch(
             "milestones",
-            queryset=CampaignMilestone.objects.order_by("date", "id").prefetch_related(
-                citations_prefetch()
-            ),
+            queryset=with_disputed(CampaignMilestone.objects)
+            .order_by("date", "id")
+            .prefetch_related(citations_prefetch()),
             to_attr="milestone_list",
         ),
     )

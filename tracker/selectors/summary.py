@@ -62,9 +62,10 @@ def _totals() -> dict:
 
 
 def disputed_by_type() -> dict:
-    """Current claims that a current citation disputes, per kind of claim."""
+    """Current claims that a current citation disputes, per kind of claim,
+    keyed as JSON keys are (award_mentions, industry_statistics...)."""
     return {
-        str(model._meta.verbose_name_plural): current(model.objects)
+        str(model._meta.verbose_name_plural).replace(" ", "_"): current(model.objects)
         .filter(disputed_q(model))
         .count()
         for model in CLAIM_MODELS

@@ -10,8 +10,9 @@ DISPUTES = CitationStance.DISPUTES.value
 
 
 def disputing_sources(row) -> set[str]:
-    """Slugs of the sources that dispute the row's claim, wherever a
-    `citations` list sits in it (a campaign's are in its milestones)."""
+    """Slugs of the current sources that dispute the row's claim, wherever
+    a `citations` list sits in it (a campaign's are in its milestones). A
+    deprecated citation no longer disputes anything."""
     found: set[str] = set()
     if isinstance(row, dict):
         for key, value in row.items():
@@ -19,7 +20,9 @@ def disputing_sources(row) -> set[str]:
                 found.update(
                     c.get("source", "")
                     for c in value
-                    if isinstance(c, dict) and c.get("stance") == DISPUTES
+                    if isinstance(c, dict)
+                    and c.get("stance") == DISPUTES
+                    and not c.get("deprecated")
                 )
             else:
                 found |= disputing_sources(value)
@@ -31,7 +34,7 @@ def disputing_sources(row) -> set[str]:
 
 def is_deprecated(row: dict) -> bool:
     """Whether the public record says it is deprecated (withdrawn but kept
-    so old citations of it still resolve)."""
+    so old citations of it still resolve): the read shape's `deprecated`."""
     return bool(row.get("deprecated"))
 
 

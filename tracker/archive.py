@@ -1,5 +1,6 @@
-"""Reading an archived page: its main text, and whether a quoted passage is
-in it. Plain Python (no Django), like the fetcher it follows.
+"""Reading an archived page: its main text, which tracker.quotes searches
+for the cited passages. Plain Python (no Django), like the fetcher it
+follows.
 
 Nothing here raises on a hostile or broken page: a page that cannot be read
 gives no text and a note saying why, which is stored with the snapshot.
@@ -10,77 +11,12 @@ from __future__ import annotations
 import io
 import logging
 import re
-import unicodedata
 from dataclasses import dataclass
 
 logger = logging.getLogger(__name__)
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 TEXT_TYPES = ("text/plain",)
-# Typographic variants a quote typed by hand and the page may disagree on.
-_EQUIVALENTS = str.maketrans(
-    {
-        "\u2018": "'",
-        "\u2019": "'",
-        "\u201a": "'",
-        "\u201b": "'",
-        "\u2032": "'",
-        # Quotation marks are dropped: whoever quotes a passage opens and
-        # closes it where the page may not.
-        '"': None,
-        "\u201c": None,
-        "\u201d": None,
-        "\u201e": None,
-        "\u201f": None,
-        "\u2033": None,
-        "\u00ab": None,
-        "\u00bb": None,
-        "\u2013": "-",
-        "\u2014": "-",
-        "\u2015": "-",
-        "\u2212": "-",
-        "\u00a0": " ",
-        "\u00ad": None,
-        "\u200b": None,
-    }
-)
-_SPACE = re.compile(r"\s+")
-# Editorial insertions ("[for intimacy coordinators]") and elisions ("...")
-# stand for words that are not on the page, or not there in that place.
-_GAP = re.compile(r"\[[^\]]*\]|\.\.\.|\u2026")
-
-
-def text_normalise(text: str) -> str:
-    """The form in which a quote and a page are compared: Unicode NFKC,
-    apostrophes and dashes made plain, quotation marks, case and runs of
-    white space ignored."""
-    text = unicodedata.normalize("NFKC", text).translate(_EQUIVALENTS)
-    return _SPACE.sub(" ", text).strip().casefold()
-
-
-def passage_fragments(quote: str) -> list[str]:
-    """The runs of a quote that must appear on the page verbatim, in order:
-    the quote split at its editorial gaps."""
-    fragments = (text_normalise(part) for part in _GAP.split(quote))
-    return [fragment.strip(" ,;:") for fragment in fragments if fragment.strip(" ,;:")]
-
-
-def passage_span(quote: str, text: str) -> tuple[int, int] | None:
-    """Where a quote is in a normalised text (start, end of its first to
-    its last fragment), or None when any fragment is missing or out of
-    order."""
-    fragments = passage_fragments(quote)
-    if not fragments:
-        return None
-    start = end = None
-    position = 0
-    for fragment in fragments:
-        found = text.find(fragment, position)
-        if found < 0:
-            return None
-        start = found if start is None else start
-        end = position = found + len(fragment)
-    return start, end
 
 
 @dataclass

@@ -1,4 +1,5 @@
-"""Reading an archived page: the main text, and finding a quote in it."""
+"""Reading an archived page: its main text (finding a quote in it is the
+rule of tracker.quotes, tested in tests/test_quotes.py)."""
 
 import datetime as dt
 import io
@@ -7,12 +8,7 @@ import pytest
 from warcio.archiveiterator import ArchiveIterator
 
 from tests.archive.conftest import ARTICLE_HTML
-from tracker.archive import (
-    passage_span,
-    text_extract,
-    text_normalise,
-    warc_record,
-)
+from tracker.archive import text_extract, warc_record
 
 
 def test_the_main_text_is_kept_and_the_page_furniture_dropped():
@@ -65,35 +61,6 @@ def test_an_image_is_not_a_page():
     extracted = text_extract(b"\x89PNG\r\n\x1a\n", "image/png")
 
     assert "Not a web page (image/png)" in extracted.note
-
-
-def test_quotes_and_pages_compare_without_typography_case_or_spacing():
-    page = text_normalise("She said: \u201cIt\u2019s  essential\u2014 always.\u201d")
-
-    assert passage_span("it's essential- always.", page)
-    assert passage_span("\u201cIT\u2019S ESSENTIAL\u2014 ALWAYS\u201d", page)
-
-
-def test_a_quote_with_an_elision_or_insertion_matches_its_parts_in_order():
-    page = text_normalise(
-        "It has created such a positive change. The time we had with the "
-        "director allowed me to feel at ease."
-    )
-
-    assert passage_span("such a positive change [...] allowed me to feel", page)
-    # An insertion stands for the words it replaces.
-    assert passage_span("The time we had with [Worb] allowed me", page)
-    assert passage_span("The time we had with [Worb] at ease", page)
-    assert (
-        passage_span("allowed me to feel \u2026 such a positive change", page) is None
-    )
-
-
-def test_a_quote_not_on_the_page_is_not_found():
-    page = text_normalise("An intimacy coordinator was on set.")
-
-    assert passage_span("No coordinator was on set.", page) is None
-    assert passage_span("", page) is None
 
 
 def test_a_snapshot_exports_as_a_warc_resource_record():

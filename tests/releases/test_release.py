@@ -20,6 +20,7 @@ from tracker.models import (
 )
 from tracker.releases.package import ReleaseError
 from tracker.releases.resources import RESOURCES
+from tracker.services.records import record_deprecate, record_update
 from tracker.services.releases import release_create
 
 pytestmark = pytest.mark.django_db
@@ -192,28 +193,77 @@ def test_the_changelog_lists_added_changed_disputed_and_removed(releases_dir):
     assert "- removed (1): will-go" in text
 
 
-def test_the_changelog_follows_the_claims_disputed_and_deprecated(releases_dir):
-    withdrawn = factories.ProductionFactory(slug="withdrawn")
-    misread = factories.ProductionFactory(slug="misread")
-    release_create()
-
-    type(withdrawn).objects.filter(pk=withdrawn.pk).update(
-        deprecated_on="2026-01-01", deprecation_reason="Wrong production."
-    )
-    # A disputing citation already deprecated disputes nothing.
+def test_the_changelog_lists_exactly_the_claims_deprecated_and_disputed(
+    releases_dir,
+):
+    factories.ProductionFactory(title="Stands", slug="stands")
+    withdrawn = factories.ProductionFactory(title="Withdrawn", slug="withdrawn")
+    contested = factories.ProductionFactory(title="Contested", slug="contested")
+    policy = factories.PolicyFactory(slug="policy-stands")
+    # Disputed before release 1: not new in release 2.
     Citation.objects.create(
-        claim=misread,
+        claim=policy,
         source=factories.SourceFactory(),
         stance=choices.CitationStance.DISPUTES,
-        deprecated_on="2026-01-01",
-        deprecation_reason="Misread.",
+        quote="Only films.",
+    )
+    release_create()
+
+    record_deprecate(record=withdrawn, reason="Another series was meant.")
+    record_update(
+        instance=contested,
+        fields={},
+        citations=[
+            {
+                "source": factories.SourceFactory(),
+                "stance": choices.CitationStance.DISPUTES,
+                "quote": "No coordinator was hired.",
+            }
+        ],
     )
     second = release_create()
 
     log = json.loads((second.directory / "changelog.json").read_text())
     productions = log["resources"]["productions"]
     assert productions["deprecated"] == ["withdrawn"]
-    assert productions["disputed"] == []
+    assert productions["disputed"] == ["contested"]
+    changed = {item["slug"] for item in productions["changed"]}
+    assert changed == {"withdrawn", "contested"}
+    others = [
+        changes
+        for name, changes in log["resources"].items()
+        if name not in ("productions", "sources")
+    ]
+    assert not any(changes["deprecated"] or changes["disputed"] for changes in others)
+    text = (second.directory / "CHANGELOG.md").read_text()
+    assert "- deprecated (1): withdrawn" in text
+    assert "- disputed (1): contested" in text
+    row = next(
+        r
+        for r in json.loads((second.directory / "productions.json").read_text())
+        if r["slug"] == "withdrawn"
+    )
+    assert row["deprecated"] and row["deprecation_reason"] == (
+        "Another series was meant."
+    )
+
+
+def test_a_deprecated_disputing_source_disputes_nothing_new(releases_dir):
+    claim = factories.ProductionFactory(slug="claim")
+    release_create()
+
+    disputing = Citation.objects.create(
+        claim=claim,
+        source=factories.SourceFactory(),
+        stance=choices.CitationStance.DISPUTES,
+        quote="It did not.",
+    )
+    record_deprecate(record=disputing, reason="The paper retracted it.")
+    second = release_create()
+
+    log = json.loads((second.directory / "changelog.json").read_text())
+    assert log["resources"]["productions"]["disputed"] == []
+    assert log["resources"]["productions"]["deprecated"] == []
 
 
 def test_versions_only_go_up_and_a_release_never_changes(releases_dir):

@@ -161,3 +161,17 @@ def test_a_delivery_shows_every_try(
     assert "HTTP 500" in page
     assert str(delivery.idempotency_key) in page
     assert "claim.created" in page
+
+
+def test_staff_can_subscribe_an_endpoint_to_deprecations(
+    admin_client, receiver, private_webhooks_allowed
+):
+    page = admin_client.get(ADD).content.decode()
+    assert 'value="claim.deprecated"' in page
+
+    admin_client.post(
+        ADD, form(receiver.url(), events=["claim.deprecated", "claim.disputed"])
+    )
+
+    endpoint = WebhookEndpoint.objects.get()
+    assert endpoint.events == ["claim.deprecated", "claim.disputed"]

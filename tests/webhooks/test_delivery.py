@@ -10,7 +10,7 @@ from tests.webhooks.conftest import signature_valid
 from tracker import choices
 from tracker.choices import DeliveryStatus, WebhookEvent
 from tracker.models import Production, WebhookAttempt, WebhookDelivery
-from tracker.services.records import record_create
+from tracker.services.records import record_create, record_deprecate
 from tracker.services.webhooks import (
     MAX_ATTEMPTS,
     deliveries_claim,
@@ -230,3 +230,38 @@ def test_a_delivery_key_never_repeats_across_deliveries(receiver, hook, commit):
     assert len(set(keys)) == 2
     assert all(uuid.UUID(k) for k in keys)
     assert WebhookAttempt.objects.count() == 2
+
+
+def test_a_deprecation_delivers_one_signed_event_with_its_reason_and_date(
+    receiver, private_webhooks_allowed, commit
+):
+    _, secret = endpoint_register(
+        name="Corrections desk",
+        url=receiver.url(),
+        events=[WebhookEvent.CLAIM_DEPRECATED],
+    )
+    production = commit(claim_create)
+
+    commit(
+        lambda: record_deprecate(
+            record=production,
+            reason="The press report named the wrong series.",
+            on=dt.date(2026, 11, 30),
+        )
+    )
+
+    assert len(receiver.received) == 1
+    got = receiver.received[0]
+    assert signature_valid(secret, got.headers["X-Tracker-Signature"], got.body)
+    assert got.headers["X-Tracker-Event"] == "claim.deprecated"
+    payload = got.payload
+    assert payload["type"] == "claim.deprecated"
+    assert payload["data"]["slug"] == production.slug
+    assert payload["data"]["deprecation"] == {
+        "of": "claim",
+        "deprecated_on": "2026-11-30",
+        "reason": "The press report named the wrong series.",
+    }
+    delivery = WebhookDelivery.objects.get()
+    assert got.headers["Idempotency-Key"] == str(delivery.idempotency_key)
+    assert delivery.status == DeliveryStatus.DELIVERED

@@ -1,5 +1,9 @@
+import datetime as dt
+
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from tests import factories
 from tracker import choices
@@ -7,7 +11,7 @@ from tracker.choices import WebhookEvent
 from tracker.models import ArticleMatch, Citation, Feed, NewsArticle
 from tracker.models.webhooks import SUBSCRIBABLE_EVENTS
 from tracker.news.services import matches_review
-from tracker.services.records import record_update
+from tracker.services.records import record_deprecate, record_update
 from tracker.services.webhooks import endpoint_register
 
 pytestmark = pytest.mark.django_db
@@ -166,3 +170,97 @@ def test_an_endpoint_gets_only_the_events_it_chose(
     )
 
     assert types(receiver) == ["claim.disputed"]
+
+
+def test_a_disputing_source_added_through_the_service_is_claim_disputed(
+    receiver, everything, commit
+):
+    policy = commit(lambda: factories.PolicyFactory())
+
+    commit(
+        lambda: record_update(
+            instance=policy,
+            fields={},
+            citations=[
+                {
+                    "source": factories.SourceFactory(title="The rebuttal"),
+                    "stance": choices.CitationStance.DISPUTES,
+                    "quote": "The policy covers films only.",
+                }
+            ],
+        )
+    )
+
+    # One event for the write, the dispute, not a change as well.
+    assert types(receiver) == ["claim.created", "claim.disputed"]
+    assert receiver.received[1].payload["data"]["citation"]["title"] == "The rebuttal"
+
+
+def test_a_deprecated_claim_is_one_claim_deprecated_with_reason_and_date(
+    receiver, everything, commit
+):
+    policy = commit(lambda: factories.PolicyFactory())
+
+    commit(
+        lambda: record_deprecate(
+            record=policy, reason="The studio withdrew it.", on=dt.date(2026, 11, 2)
+        )
+    )
+    # Rewording the reason later is a change, not a second deprecation.
+    commit(
+        lambda: record_update(
+            instance=policy, fields={"deprecation_reason": "Withdrawn in 2026."}
+        )
+    )
+
+    assert types(receiver) == ["claim.created", "claim.deprecated", "claim.changed"]
+    data = receiver.received[1].payload["data"]
+    assert data["deprecation"] == {
+        "of": "claim",
+        "deprecated_on": "2026-11-02",
+        "reason": "The studio withdrew it.",
+    }
+    assert data["resource"] == "policies" and data["slug"] == policy.slug
+
+
+def test_a_deprecated_citation_is_claim_deprecated_naming_the_citation(
+    receiver, everything, commit
+):
+    policy = commit(lambda: factories.PolicyFactory())
+    citation = commit(
+        lambda: Citation.objects.create(
+            claim=policy, source=factories.SourceFactory(title="A misread report")
+        )
+    )
+    receiver.received.clear()
+
+    commit(lambda: record_deprecate(record=citation, reason="Misread."))
+
+    assert types(receiver) == ["claim.deprecated"]
+    data = receiver.received[0].payload["data"]
+    assert data["citation"]["title"] == "A misread report"
+    assert data["deprecation"]["of"] == "citation"
+    assert data["deprecation"]["reason"] == "Misread."
+    assert data["deprecation"]["deprecated_on"] == timezone.localdate().isoformat()
+
+
+def test_deprecating_twice_is_refused_naming_the_field(db):
+    policy = factories.PolicyFactory()
+    record_deprecate(record=policy, reason="Withdrawn.")
+
+    with pytest.raises(ValidationError) as refused:
+        record_deprecate(record=policy, reason="Again.")
+
+    assert "deprecated_on" in refused.value.message_dict
+
+
+def test_a_deprecation_without_a_reason_is_refused_and_sends_nothing(
+    receiver, everything, commit
+):
+    policy = commit(lambda: factories.PolicyFactory())
+
+    with pytest.raises(ValidationError) as refused:
+        commit(lambda: record_deprecate(record=policy, reason=" "))
+
+    assert "deprecation_reason" in refused.value.message_dict
+    assert types(receiver) == ["claim.created"]

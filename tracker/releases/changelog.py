@@ -10,9 +10,9 @@ DISPUTES = CitationStance.DISPUTES.value
 
 
 def disputing_sources(row) -> set[str]:
-    """Slugs of the sources that dispute the row's claim, wherever a
-    `citations` list sits in it (a campaign's are in its milestones); a
-    deprecated citation disputes nothing, as for the claim's `disputed`."""
+    """Slugs of the current sources that dispute the row's claim, wherever
+    a `citations` list sits in it (a campaign's are in its milestones). A
+    deprecated citation no longer disputes anything."""
     found: set[str] = set()
     if isinstance(row, dict):
         for key, value in row.items():
@@ -34,7 +34,7 @@ def disputing_sources(row) -> set[str]:
 
 def is_deprecated(row: dict) -> bool:
     """Whether the public record says it is deprecated (withdrawn but kept
-    so old citations of it still resolve)."""
+    so old citations of it still resolve): the read shape's `deprecated`."""
     return bool(row.get("deprecated"))
 
 

@@ -9,9 +9,9 @@ from dataclasses import dataclass, field
 from django.db.models import Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 
-from tracker.archive import passage_span, text_normalise
 from tracker.choices import QuoteCheckResult
 from tracker.models import Citation, Source, SourceSnapshot
+from tracker.quotes import Normalised, quote_span, text_normalise
 
 LATEST_ATTR = "latest_snapshots"
 
@@ -58,7 +58,7 @@ class QuoteCheck:
         }
 
 
-def _normalised(snapshot: SourceSnapshot) -> str:
+def _normalised(snapshot: SourceSnapshot) -> Normalised:
     # Kept on the instance: one normalisation per source and request, however
     # many citations quote it.
     if not hasattr(snapshot, "_normalised_text"):
@@ -77,7 +77,7 @@ def quote_check(citation: Citation) -> QuoteCheck | None:
         return QuoteCheck(
             QuoteCheckResult.NO_SNAPSHOT, snapshot.fetched_at if snapshot else None
         )
-    found = passage_span(citation.quote, _normalised(snapshot)) is not None
+    found = quote_span(citation.quote, _normalised(snapshot)) is not None
     return QuoteCheck(
         QuoteCheckResult.FOUND if found else QuoteCheckResult.NOT_FOUND,
         snapshot.fetched_at,
@@ -137,24 +137,21 @@ def source_archive_get(slug: str) -> ArchivePage:
     )
     if snapshot is None or not snapshot.text:
         return ArchivePage(source, snapshot, [], citations)
-    return ArchivePage(source, snapshot, *_passages_mark(snapshot.text, citations))
+    return ArchivePage(source, snapshot, *_passages_mark(snapshot, citations))
 
 
-def _passages_mark(text: str, citations: list[Citation]):
-    """The archived text cut at every cited passage. Spans are found in the
-    normalised text and mapped back through an index of where each
-    normalised character came from, so the highlight covers the page's own
-    words."""
-    normalised, origin = _normalise_with_origin(text)
+def _passages_mark(snapshot: SourceSnapshot, citations: list[Citation]):
+    """The archived text cut at every cited passage, each found by the
+    rule of the quote check and spanning the page's own words."""
+    text = snapshot.text
     spans: dict[tuple[int, int], Passage] = {}
     missing = []
     for citation in citations:
-        span = passage_span(citation.quote, normalised)
+        span = quote_span(citation.quote, _normalised(snapshot))
         if span is None:
             missing.append(citation)
             continue
-        start, end = origin[span[0]], origin[span[1] - 1] + 1
-        spans.setdefault((start, end), Passage(start, end)).citations.append(citation)
+        spans.setdefault(span, Passage(*span)).citations.append(citation)
     pieces: list[tuple[str, Passage | None]] = []
     position = 0
     for (start, end), passage in sorted(spans.items()):
@@ -170,31 +167,6 @@ def _passages_mark(text: str, citations: list[Citation]):
     if position < len(text):
         pieces.append((text[position:], None))
     return pieces, missing
-
-
-def _normalise_with_origin(text: str) -> tuple[str, list[int]]:
-    """text_normalise(text), and for each of its characters the index in
-    `text` it came from. Each character is normalised on its own, which
-    agrees with normalising the whole for the changes text_normalise makes
-    (per-character mappings, case and white space)."""
-    out: list[str] = []
-    origin: list[int] = []
-    last_space = True
-    for index, char in enumerate(text):
-        piece = text_normalise(char) if not char.isspace() else " "
-        for normal in piece:
-            if normal == " ":
-                if last_space:
-                    continue
-                last_space = True
-            else:
-                last_space = False
-            out.append(normal)
-            origin.append(index)
-    while out and out[-1] == " ":
-        out.pop()
-        origin.pop()
-    return "".join(out), origin
 
 
 def citations_with_checks(citations) -> list[tuple[Citation, QuoteCheck | None]]:

@@ -1,8 +1,11 @@
 """Generic writes behind the API: every claim keeps its citation rule."""
 
+import datetime as dt
+
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
+from django.utils import timezone
 
 from tracker.models import Citation, CitedClaim
 
@@ -114,3 +117,28 @@ def record_delete(*, instance: models.Model) -> None:
     if isinstance(instance, CitedClaim):
         instance.citations.all().delete()
     instance.delete()
+
+
+@transaction.atomic
+def record_deprecate(
+    *, record: CitedClaim | Citation, reason: str, on: dt.date | None = None
+) -> CitedClaim | Citation:
+    """Deprecate a claim or one citation of it: it stays on its page and in
+    history, with the reason and the date (today by default), but leaves
+    every figure. Subscribers hear `claim.deprecated` once (the signal
+    sees the change, from this service or the admin alike)."""
+    if record.deprecated_on is not None:
+        raise ValidationError(
+            {
+                "deprecated_on": f"Already deprecated on "
+                f"{record.deprecated_on.isoformat()}; change the reason instead."
+            }
+        )
+    record.deprecated_on = on or timezone.localdate()
+    record.deprecation_reason = reason
+    record.full_clean()
+    record.save()
+    if isinstance(record, Citation):
+        # A deprecated passage no longer holds the claim's verbatim quote.
+        record.claim.ensure_quote_found()
+    return record

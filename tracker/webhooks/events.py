@@ -107,6 +107,9 @@ def event_data(event: str, model: type[Model], pk: int, extra: dict) -> dict | N
             Citation.objects.select_related("source").filter(pk=citation_id).first()
         )
         data["citation"] = citation_data(citation) if citation else None
+    if "deprecation" in extra:
+        # As it was when deprecated: the reason may be reworded later.
+        data["deprecation"] = extra["deprecation"]
     return data
 
 

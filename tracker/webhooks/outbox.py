@@ -24,15 +24,24 @@ class _Batch:
         self.events.setdefault((event, model, pk), {}).update(extra)
 
     def collapsed(self) -> list[tuple[str, type[Model], int, dict]]:
-        created = {
+        # A change that comes with the record's creation, a dispute or a
+        # deprecation is told by that event, whose payload carries the
+        # record as it stands.
+        told = {
             (model, pk)
             for event, model, pk in self.events
-            if event in (WebhookEvent.CLAIM_CREATED, WebhookEvent.MILESTONE_ADDED)
+            if event
+            in (
+                WebhookEvent.CLAIM_CREATED,
+                WebhookEvent.MILESTONE_ADDED,
+                WebhookEvent.CLAIM_DISPUTED,
+                WebhookEvent.CLAIM_DEPRECATED,
+            )
         }
         return [
             (event, model, pk, extra)
             for (event, model, pk), extra in self.events.items()
-            if not (event == WebhookEvent.CLAIM_CHANGED and (model, pk) in created)
+            if not (event == WebhookEvent.CLAIM_CHANGED and (model, pk) in told)
         ]
 
     def flush(self) -> None:

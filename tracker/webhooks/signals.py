@@ -10,6 +10,36 @@ from tracker.models import CLAIM_MODELS, ArticleMatch, CampaignMilestone, Citati
 from .outbox import event_record
 
 
+def _previous_value(sender, instance, name: str, update_fields):
+    if instance.pk is None:
+        return None
+    if update_fields is not None and name not in update_fields:
+        return getattr(instance, name)
+    return sender.objects.filter(pk=instance.pk).values_list(name, flat=True).first()
+
+
+def _newly_deprecated(instance) -> bool:
+    """Whether this save deprecates the record: the event is sent once, not
+    again when a deprecated record's reason is corrected."""
+    return instance.deprecated_on is not None and (
+        getattr(instance, "_deprecated_before", None) is None
+    )
+
+
+def _deprecation(instance) -> dict:
+    return {
+        "deprecated_on": instance.deprecated_on.isoformat(),
+        "reason": instance.deprecation_reason,
+    }
+
+
+def _deprecatable_before(sender, instance, raw=False, update_fields=None, **kwargs):
+    if not raw:
+        instance._deprecated_before = _previous_value(
+            sender, instance, "deprecated_on", update_fields
+        )
+
+
 def _claim_saved(sender, instance, created, raw=False, **kwargs):
     if raw:
         return
@@ -19,17 +49,16 @@ def _claim_saved(sender, instance, created, raw=False, **kwargs):
             if sender is CampaignMilestone
             else WebhookEvent.CLAIM_CREATED
         )
+    elif _newly_deprecated(instance):
+        event_record(
+            WebhookEvent.CLAIM_DEPRECATED,
+            instance,
+            deprecation={"of": "claim", **_deprecation(instance)},
+        )
+        return
     else:
         event = WebhookEvent.CLAIM_CHANGED
     event_record(event, instance)
-
-
-def _previous_value(sender, instance, name: str, update_fields):
-    if instance.pk is None:
-        return None
-    if update_fields is not None and name not in update_fields:
-        return getattr(instance, name)
-    return sender.objects.filter(pk=instance.pk).values_list(name, flat=True).first()
 
 
 def _citation_before(sender, instance, raw=False, update_fields=None, **kwargs):
@@ -37,6 +66,7 @@ def _citation_before(sender, instance, raw=False, update_fields=None, **kwargs):
         instance._stance_before = _previous_value(
             sender, instance, "stance", update_fields
         )
+        _deprecatable_before(sender, instance, raw, update_fields)
 
 
 def _citation_saved(sender, instance, created, raw=False, **kwargs):
@@ -49,7 +79,15 @@ def _citation_saved(sender, instance, created, raw=False, **kwargs):
     newly_disputing = instance.stance == CitationStance.DISPUTES and (
         getattr(instance, "_stance_before", None) != CitationStance.DISPUTES
     )
-    if newly_disputing:
+    # A citation added already deprecated withdraws nothing the public saw.
+    if not created and _newly_deprecated(instance):
+        event_record(
+            WebhookEvent.CLAIM_DEPRECATED,
+            claim,
+            citation=instance.pk,
+            deprecation={"of": "citation", **_deprecation(instance)},
+        )
+    elif newly_disputing:
         event_record(WebhookEvent.CLAIM_DISPUTED, claim, citation=instance.pk)
     else:
         # A new or corrected source changes the claim as the public sees it.
@@ -72,6 +110,11 @@ def _match_saved(sender, instance, created, raw=False, **kwargs):
 
 def connect_signals() -> None:
     for model in CLAIM_MODELS:
+        pre_save.connect(
+            _deprecatable_before,
+            sender=model,
+            dispatch_uid=f"webhook-claim-before-{model.__name__}",
+        )
         post_save.connect(
             _claim_saved, sender=model, dispatch_uid=f"webhook-claim-{model.__name__}"
         )

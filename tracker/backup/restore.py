@@ -381,11 +381,13 @@ def backup_import(
                 "restore into a new database, or pass --replace to delete "
                 "its data first."
             )
-        _refuse_orphaned_tokens(left_out, using)
+        empty_tokens = _tokens_of_replaced_users(left_out, using)
         # PostgreSQL refuses to TRUNCATE a table with deferred checks still
         # pending in the transaction; run them first.
         connection.check_constraints()
-        _clear(models_, using)
+        # Nor will it truncate the users while the (empty) token table that
+        # references them is left standing.
+        _clear(models_ + empty_tokens, using)
         relinker = _Relinker(left_out, _user_ids(checked.usernames, using))
         loaded = Checksum()
         total = sum(checked.summary.counts.get(label, 0) for label in restored_labels)
@@ -423,19 +425,20 @@ def backup_import(
     return replace_fields(held, left_out=left_out, references_cleared=relinker.cleared)
 
 
-def _refuse_orphaned_tokens(left_out: tuple[str, ...], using: str) -> None:
-    """Users replaced while tokens are kept would leave each token on a
-    user id that now names someone else, or no one."""
+def _tokens_of_replaced_users(left_out: tuple[str, ...], using: str) -> list:
+    """The token models a restore keeps while it replaces the users they
+    belong to; they must be empty, or each token would be left on a user id
+    that now names someone else, or no one."""
     users_restored = not set(ACCOUNT_PARTS["users"]) & set(left_out)
-    tokens = [apps.get_model(label) for label in ACCOUNT_PARTS["tokens"]]
-    tokens_kept = set(ACCOUNT_PARTS["tokens"]) <= set(left_out)
-    if (
-        users_restored
-        and tokens_kept
-        and any(model._base_manager.using(using).exists() for model in tokens)
-    ):
+    if not users_restored:
+        return []
+    kept = [
+        apps.get_model(label) for label in ACCOUNT_PARTS["tokens"] if label in left_out
+    ]
+    if any(model._base_manager.using(using).exists() for model in kept):
         raise BackupError(
             "The database holds API tokens, and --include users replaces the "
             "accounts they belong to: add --include tokens to replace the "
             "tokens too, or revoke them first."
         )
+    return kept

@@ -1,5 +1,6 @@
 """export_data / import_data: the whole database survives a round trip,
-and a damaged file or a database holding data is refused untouched."""
+a damaged file or a database holding data is refused untouched, and the
+accounts (users, tokens) are restored only when asked for by name."""
 
 import gzip
 import io
@@ -20,6 +21,7 @@ from django.utils import timezone
 
 from tests import factories
 from tracker import backup, choices
+from tracker.backup import BackupError
 from tracker.backup.rows import Checksum, canonical_line
 from tracker.backup.signing import backup_signature
 from tracker.models import (
@@ -36,6 +38,9 @@ from tracker.models.tokens import token_hash
 pytestmark = pytest.mark.django_db
 
 BASE_DIR = Path(settings.BASE_DIR)
+# The options of a restore that brings back everything, accounts too.
+EVERYTHING = ("--no-progress", "--include", "users", "--include", "tokens")
+ACCOUNTS = ("users", "tokens")
 
 
 @pytest.fixture
@@ -126,7 +131,7 @@ def test_the_whole_database_survives_export_flush_import(campaign_data, tmp_path
     call_command("export_data", str(path), "--no-progress", stdout=io.StringIO())
     _database_flush()
     assert backup.database_summary().total == 0
-    call_command("import_data", str(path), "--no-progress", stdout=io.StringIO())
+    call_command("import_data", str(path), *EVERYTHING, stdout=io.StringIO())
 
     after = backup.database_summary()
     assert after.counts == before.counts
@@ -187,7 +192,7 @@ def test_new_rows_after_a_restore_get_fresh_ids(campaign_data, tmp_path):
 def test_a_backup_made_again_after_a_restore_is_the_same(campaign_data, tmp_path):
     first = backup.backup_export(path=tmp_path / "first.jsonl.gz")
     _database_flush()
-    backup.backup_import(path=tmp_path / "first.jsonl.gz")
+    backup.backup_import(path=tmp_path / "first.jsonl.gz", include=ACCOUNTS)
 
     second = backup.backup_export(path=tmp_path / "second.jsonl.gz")
 
@@ -327,11 +332,11 @@ def test_a_backup_crosses_between_databases(campaign_data, tmp_path):
     exported = backup.backup_export(path=here)
 
     _manage(other, "migrate", "--noinput", "-v0")
-    output = _manage(other, "import_data", str(here), "--no-progress")
+    output = _manage(other, "import_data", str(here), *EVERYTHING)
     assert exported.checksum in output
     _manage(other, "export_data", str(there), "--no-progress")
     _database_flush()
-    restored = backup.backup_import(path=there)
+    restored = backup.backup_import(path=there, include=ACCOUNTS)
 
     assert restored == exported
     assert AwardMention.objects.filter(speaker__slug="michaela-coel").exists()
@@ -419,7 +424,7 @@ def test_an_unsigned_backup_is_refused_unless_trusted(campaign_data, tmp_path):
         call_command("import_data", str(path), "--no-progress")
     assert backup.database_summary().total == 0
 
-    call_command("import_data", str(path), "--no-progress", "--trust-unsigned")
+    call_command("import_data", str(path), *EVERYTHING, "--trust-unsigned")
     assert backup.database_summary() == written
 
 
@@ -430,3 +435,185 @@ def test_without_a_signing_key_no_backup_is_written(db, tmp_path, settings):
         call_command("export_data", str(tmp_path / "x.jsonl.gz"), "--no-progress")
 
     assert list(tmp_path.iterdir()) == []
+
+
+# --- Accounts: restored only when asked for by name ---------------------------
+
+ACCOUNT_LABELS = (
+    "auth.user",
+    "auth.group",
+    "admin.logentry",
+    "tracker.apitoken",
+)
+EVIDENCE_LABELS = ("tracker.production", "tracker.citation", "tracker.awardmention")
+
+
+def _accounts_here():
+    """A migrated database where the restore is run: an account and a token
+    of its own."""
+    editor = factories.StaffFactory(username="night-editor")
+    _, key = ApiToken.issue(editor, name="night script")
+    return editor, key
+
+
+def test_a_default_restore_leaves_the_accounts_here_and_creates_none(
+    campaign_data, tmp_path
+):
+    path = tmp_path / "tracker.jsonl.gz"
+    exported = backup.backup_export(path=path)
+    _database_flush()
+    editor, key = _accounts_here()
+    accounts = backup.database_summary(labels=ACCOUNT_LABELS)
+    out = io.StringIO()
+
+    # A database holding only accounts counts as empty: no --replace.
+    call_command("import_data", str(path), "--no-progress", stdout=out)
+
+    assert backup.database_summary(labels=ACCOUNT_LABELS) == accounts
+    assert list(User.objects.values_list("username", flat=True)) == ["night-editor"]
+    assert not Group.objects.exists()
+    assert User.objects.get().check_password("correct horse")
+    assert [t.key_hash for t in ApiToken.objects.all()] == [token_hash(key)]
+    assert not ApiToken.objects.filter(
+        key_hash=token_hash(campaign_data["api_key"])
+    ).exists()
+    # The evidence is back, row for row.
+    restored = backup.database_summary(labels=EVIDENCE_LABELS)
+    for label in EVIDENCE_LABELS:
+        assert restored.counts[label] == exported.counts[label] > 0, label
+        assert restored.model_checksums[label] == exported.model_checksums[label]
+    # The match's reviewer has no account here, so it names no one, in the
+    # match and in its history entry.
+    assert ArticleMatch.objects.get().reviewed_by is None
+    assert not ArticleMatch.history.filter(reviewed_by__isnull=False).exists()
+    output = out.getvalue()
+    assert "Left as they were, not restored: auth.user" in output
+    assert "--include users --include tokens" in output
+    assert "2 references to users of the backup" in output
+
+
+def test_a_default_restore_credits_the_account_of_the_same_username_here(
+    campaign_data, tmp_path
+):
+    path = tmp_path / "tracker.jsonl.gz"
+    backup.backup_export(path=path)
+    _database_flush()
+    factories.StaffFactory(username="someone-else")
+    curator_here = factories.StaffFactory(
+        username="curator", password="the new server's password"
+    )
+
+    summary = backup.backup_import(path=path)
+
+    assert ArticleMatch.objects.get().reviewed_by == curator_here
+    assert summary.references_cleared == 0
+    # The account is this database's, not the backup's: its own password,
+    # none of the backup's groups, permissions or tokens.
+    curator = User.objects.get(username="curator")
+    assert curator.check_password("the new server's password")
+    assert not curator.groups.exists()
+    assert not curator.has_perm("tracker.view_feed")
+    assert not ApiToken.objects.exists()
+
+
+def test_a_default_restore_replaces_the_evidence_and_keeps_the_accounts(
+    campaign_data, tmp_path
+):
+    path = tmp_path / "tracker.jsonl.gz"
+    exported = backup.backup_export(path=path)
+    Production.objects.filter(title="I May Destroy You").update(ic_notes="Changed")
+    newcomer = factories.StaffFactory(username="newcomer")
+    ApiToken.issue(newcomer, name="added after the backup")
+    accounts = backup.database_summary(labels=ACCOUNT_LABELS)
+
+    backup.backup_import(path=path, replace=True)
+
+    assert backup.database_summary(labels=ACCOUNT_LABELS) == accounts
+    restored = backup.database_summary(labels=EVIDENCE_LABELS)
+    for label in EVIDENCE_LABELS:
+        assert restored.model_checksums[label] == exported.model_checksums[label]
+    production = Production.objects.get(title="I May Destroy You")
+    assert production.ic_notes.startswith("Edited after the BAFTA")
+    assert exported.counts["tracker.production"] == Production.objects.count()
+
+
+def test_a_planted_superuser_is_not_created_by_a_default_restore(
+    campaign_data, tmp_path
+):
+    """Even a file whose origin is vouched for (--trust-unsigned) brings
+    no account unless asked."""
+    path = tmp_path / "tracker.jsonl.gz"
+    backup.backup_export(path=path)
+    _rewrite(path, _a_superuser_added, signed=False)
+    _database_flush()
+
+    call_command(
+        "import_data", str(path), "--no-progress", "--trust-unsigned", stdout=None
+    )
+
+    assert not User.objects.exists()
+    assert AwardMention.objects.filter(speaker__slug="michaela-coel").exists()
+
+
+def test_asked_for_by_name_users_and_tokens_are_restored(campaign_data, tmp_path):
+    path = tmp_path / "tracker.jsonl.gz"
+    exported = backup.backup_export(path=path)
+    _database_flush()
+
+    call_command("import_data", str(path), *EVERYTHING, stdout=io.StringIO())
+
+    accounts = backup.database_summary(labels=ACCOUNT_LABELS)
+    for label in ACCOUNT_LABELS:
+        assert accounts.counts[label] == exported.counts[label], label
+        assert accounts.model_checksums[label] == exported.model_checksums[label]
+    assert accounts.counts["tracker.apitoken"] == 1
+    curator = User.objects.get(username="curator")
+    assert curator.check_password("correct horse")
+    assert curator.has_perm("tracker.change_production")
+    assert ApiToken.objects.get().key_hash == token_hash(campaign_data["api_key"])
+    assert ArticleMatch.objects.get().reviewed_by == curator
+
+
+def test_users_alone_are_restored_without_their_tokens(campaign_data, tmp_path):
+    path = tmp_path / "tracker.jsonl.gz"
+    backup.backup_export(path=path)
+    _database_flush()
+
+    backup.backup_import(path=path, include=["users"])
+
+    assert User.objects.filter(username="curator").exists()
+    assert Group.objects.filter(name="Editors").exists()
+    assert not ApiToken.objects.exists()
+
+
+def test_tokens_without_users_are_refused_and_nothing_is_written(
+    campaign_data, tmp_path
+):
+    path = tmp_path / "tracker.jsonl.gz"
+    backup.backup_export(path=path)
+    _database_flush()
+
+    with pytest.raises(CommandError, match="--include tokens needs --include users"):
+        call_command("import_data", str(path), "--no-progress", "--include", "tokens")
+
+    assert backup.database_summary().total == 0
+
+
+def test_replacing_the_users_of_tokens_kept_here_is_refused(campaign_data, tmp_path):
+    path = tmp_path / "tracker.jsonl.gz"
+    backup.backup_export(path=path)
+    before = backup.database_summary()
+
+    with pytest.raises(BackupError, match="holds API tokens.*--include tokens"):
+        backup.backup_import(path=path, replace=True, include=["users"])
+
+    assert backup.database_summary() == before
+
+
+def test_an_unknown_part_is_refused_by_name(db, tmp_path):
+    with pytest.raises(CommandError, match="invalid choice: 'sessions'"):
+        call_command(
+            "import_data", str(tmp_path / "x.jsonl.gz"), "--include", "sessions"
+        )
+    with pytest.raises(BackupError, match="--include sessions: there is no such"):
+        backup.backup_import(path=tmp_path / "x.jsonl.gz", include=["sessions"])

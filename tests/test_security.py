@@ -1,6 +1,6 @@
 """Security settings as a browser and an attacker meet them: headers on
-every answer, no inline script the Content-Security-Policy would have to
-allow, and an admin login that locks out password guessing."""
+every answer and no inline script the Content-Security-Policy would have to
+allow. The admin login's lockout is in test_login_lockout.py."""
 
 from html.parser import HTMLParser
 
@@ -12,9 +12,6 @@ from django.urls import reverse
 from tests import factories
 
 pytestmark = pytest.mark.django_db
-
-# tests.factories.UserFactory's password
-PASSWORD = "correct horse"  # pragma: allowlist secret
 
 
 def csp_directives(response) -> dict[str, list[str]]:
@@ -147,50 +144,3 @@ def test_the_inline_code_finder_catches_what_the_policy_blocks():
         "<style> element",
         "style= on <p>",
     ]
-
-
-# --- Admin login lockout (django-axes) ---------------------------------------
-
-
-def log_in(client, password):
-    return client.post(
-        reverse("admin:login"),
-        {"username": "staff", "password": password, "next": reverse("admin:index")},
-        REMOTE_ADDR="203.0.113.7",
-    )
-
-
-def test_the_right_password_still_works_after_four_failures(client, staff_user):
-    for _ in range(4):
-        assert log_in(client, "wrong guess").status_code == 200
-
-    response = log_in(client, PASSWORD)
-
-    assert response.status_code == 302
-    assert response["Location"] == reverse("admin:index")
-    assert "_auth_user_id" in client.session
-
-
-def test_the_sixth_login_is_refused_even_with_the_right_password(client, staff_user):
-    for _ in range(5):
-        log_in(client, "wrong guess")
-
-    response = log_in(client, PASSWORD)
-
-    assert response.status_code == 429
-    assert "_auth_user_id" not in client.session
-    assert "Too many failed logins" in response.content.decode()
-
-
-def test_the_lockout_holds_for_the_username_from_another_address(client, staff_user):
-    for _ in range(5):
-        log_in(client, "wrong guess")
-
-    response = client.post(
-        reverse("admin:login"),
-        {"username": "staff", "password": PASSWORD},
-        REMOTE_ADDR="198.51.100.23",
-    )
-
-    assert response.status_code == 429
-    assert "_auth_user_id" not in client.session

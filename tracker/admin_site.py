@@ -4,9 +4,12 @@ index that opens on what waits for staff; and a page of recent changes
 across the whole tracker."""
 
 from django.apps import apps
+from django.conf import settings
 from django.contrib import admin
 from django.template.response import TemplateResponse
 from django.urls import path
+
+from tracker.http import client_ip
 
 # Model names (lower case) of each group, in the order shown.
 GROUPS = (
@@ -144,3 +147,31 @@ class TrackerAdminSite(admin.AdminSite):
             ),
         }
         return TemplateResponse(request, "tracker/admin/recent_changes.html", context)
+
+
+def login_lockout(request, original_response=None, credentials=None):
+    """The page a locked-out login gets (django-axes' AXES_LOCKOUT_CALLABLE):
+    the admin's own look, how long the lock lasts and how staff lift it.
+
+    The lock is on the username and the address together, so the page names
+    both: they are what an admin needs to unlock it.
+    """
+    from axes.helpers import get_client_username, get_cool_off
+
+    cool_off = get_cool_off(request)
+    context = {
+        **admin.site.each_context(request),
+        "title": "Login locked",
+        "username": get_client_username(request, credentials) or "",
+        # Axes puts the address it counted on the request; the fallback is
+        # the same rule.
+        "address": getattr(request, "axes_ip_address", None) or client_ip(request),
+        "failure_limit": settings.AXES_FAILURE_LIMIT,
+        "minutes": round(cool_off.total_seconds() / 60) if cool_off else None,
+    }
+    return TemplateResponse(
+        request,
+        "tracker/admin/login_locked.html",
+        context,
+        status=settings.AXES_HTTP_RESPONSE_CODE,
+    ).render()

@@ -429,17 +429,17 @@ SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 
-# Admin login: after five failures from one address, or for one username,
-# both are refused for an hour even with the right password. Behind a
-# proxy, REMOTE_ADDR must be the client's (gunicorn --forwarded-allow-ips).
+# Admin login: after five failures for one username from one address, that
+# pair is refused for an hour even with the right password. The pair, not
+# either alone: locking a username from anywhere would let anyone lock staff
+# out, and behind a proxy every staff member would share one address. The
+# address follows the throttles' rule (TRUSTED_PROXIES, tracker.http).
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=1.0)
-AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "tracker.http.client_ip"
+AXES_LOCKOUT_CALLABLE = "tracker.admin_site.login_lockout"
 AXES_RESET_ON_SUCCESS = True
-AXES_COOLOFF_MESSAGE = (
-    "Too many failed logins: this account and address are locked for an hour. "
-    "Staff can unlock them under Axes > Access attempts."
-)
 # --- Open data: releases, webhooks, Wikidata ---------------------------------
 # Where `manage.py release` writes the versioned public releases that /data/
 # lists; a release, once written, is never changed.

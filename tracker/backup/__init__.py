@@ -13,7 +13,9 @@ The checksum covers a canonical serialization of every row (sorted keys,
 sorted many-to-many lists, full microseconds), so the same data gives the
 same checksum on SQLite and on PostgreSQL. A restore checks the file before
 it writes anything, loads it in one transaction, then recomputes the
-checksum from the database and rolls back unless it matches.
+checksum from the database and rolls back unless it matches. Accounts
+(users, groups, the admin log, API tokens: `rows.ACCOUNT_PARTS`) are
+restored only when asked for by name.
 
 One module per concern: `rows` (what is backed up, canonical rows, the
 checksum), `signing` (the HMAC that proves who wrote the file), `export`

@@ -54,6 +54,19 @@ EXCLUDED = {
     "axes.accessattemptexpiration",
 }
 
+# Accounts: who may log in, with what rights, and the keys to the API. A
+# backup holds them, but a restore brings them back only when asked for by
+# name (`import_data --include users --include tokens`): a file, even a
+# signed one, must not hand out logins by default. Each part names the
+# models it restores.
+ACCOUNT_PARTS = {
+    # Users with their password hashes and permissions, groups with theirs,
+    # and the admin's action log, each row of which belongs to a user.
+    "users": ("auth.user", "auth.group", "admin.logentry"),
+    # API tokens (hashed), each of which belongs to a user of the backup.
+    "tokens": ("tracker.apitoken",),
+}
+
 # `migrate` seeds the periodic jobs (tracker 0003_schedules), so these
 # tables are not empty in a fresh database: a restore replaces them with the backup's
 # schedule, which may have been edited by staff, rather than refusing.
@@ -91,10 +104,20 @@ class BackupSummary:
     model_checksums: dict[str, str] = dataclass_field(
         default_factory=dict, compare=False
     )
+    # After a restore: the models it left as they were (ACCOUNT_PARTS not
+    # asked for), and how many references to accounts it cleared.
+    left_out: tuple[str, ...] = dataclass_field(default=(), compare=False)
+    references_cleared: int = dataclass_field(default=0, compare=False)
 
     @property
     def total(self) -> int:
         return sum(self.counts.values())
+
+    @property
+    def restored_total(self) -> int:
+        return sum(
+            count for label, count in self.counts.items() if label not in self.left_out
+        )
 
 
 def backup_models() -> list[type[models.Model]]:

@@ -6,7 +6,8 @@ from tracker.backup import BackupError, backup_export
 class Command(BaseCommand):
     help = (
         "Back up the whole database (every record, citation, history entry, "
-        "user and schedule) to one gzip'd file that import_data restores."
+        "user, API token and schedule) to one signed, gzip'd file that "
+        "import_data restores (users and tokens only with --include)."
     )
 
     def add_arguments(self, parser):

@@ -10,7 +10,11 @@ from tests.web.news_factories import ArticleMatchFactory
 from tracker.demo import demo_data_load
 from tracker.models import Person
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.slow,
+    pytest.mark.django_db(transaction=True),
+]
 
 # WCAG 2.1 A and AA: what public-sector accessibility rules ask for.
 AXE_OPTIONS = {

@@ -7,7 +7,11 @@ from tests import factories
 from tests.browser.conftest import screenshot
 from tracker.demo import demo_data_load
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.slow,
+    pytest.mark.django_db(transaction=True),
+]
 
 PASSWORD = "a-long-staff-password"  # pragma: allowlist secret
 

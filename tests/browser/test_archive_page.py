@@ -8,7 +8,11 @@ from tests.browser.conftest import screenshot
 from tracker.demo import demo_data_load
 from tracker.models import Citation
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.slow,
+    pytest.mark.django_db(transaction=True),
+]
 
 SEED = "case-for-an-oscar-for-best-intimacy-coordinator"
 

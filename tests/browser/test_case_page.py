@@ -4,7 +4,11 @@ from tests.browser.conftest import DESKTOP, PHONE, screenshot
 from tracker.demo import demo_data_load
 from tracker.selectors.summary import case_summary
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.slow,
+    pytest.mark.django_db(transaction=True),
+]
 
 CHARTS = 4
 

@@ -16,7 +16,11 @@ from tests.web.news_factories import (
 from tracker.choices import ReviewStatus
 from tracker.models import Production, Source, Statement
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.slow,
+    pytest.mark.django_db(transaction=True),
+]
 
 PASSWORD = "a-long-curator-password"  # pragma: allowlist secret
 

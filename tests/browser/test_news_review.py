@@ -13,7 +13,11 @@ from tracker.choices import ReviewStatus
 from tracker.demo import demo_data_load
 from tracker.models import ArticleMatch, Organization, Production
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.slow,
+    pytest.mark.django_db(transaction=True),
+]
 
 PASSWORD = "a-long-reviewer-password"  # pragma: allowlist secret
 TITLE = "Ita O'Brien: the coordinator behind I May Destroy You"

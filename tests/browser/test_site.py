@@ -16,7 +16,11 @@ from tests.browser.test_accessibility import AXE_OPTIONS
 from tracker.demo import demo_data_load
 from tracker.web.records import KINDS
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.slow,
+    pytest.mark.django_db(transaction=True),
+]
 
 MAX_CLICKS = 3
 OPEN_TABLES = "document.querySelectorAll('details').forEach((d) => d.open = true)"

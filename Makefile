@@ -11,11 +11,12 @@ DEV_DEPS := $(VENV)/.deps-dev
 CHROMIUM := var/.chromium
 
 .DEFAULT_GOAL := help
-.PHONY: help run test lint format migrate demo bench bench-smoke load clean var chromium
+.PHONY: help run test test-quick lint format migrate demo bench bench-smoke load clean var chromium
 
 help:
 	@echo "make run    set up and start web, Celery worker and beat (SQLite, no broker server)"
 	@echo "make test   set up and run lint, migration check and the whole test suite"
+	@echo "make test-quick  the tests not marked slow, on the test database of the last run"
 	@echo "make bench  run the benchmarks (not part of make test)"
 	@echo "make load   load-test the API under production settings (needs PostgreSQL)"
 
@@ -54,6 +55,13 @@ test: $(DEV_DEPS) $(CHROMIUM) | var
 	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) manage.py makemigrations --check --dry-run
 	$(BIN)/bandit --quiet --recursive tracker config
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# The local loop: no lint, no browser, worker, subprocess or fuzz tests
+# (marker `slow`), and the migrated test database kept between runs
+# (`--reuse-db`; `--create-db` once after changing a migration). CI and
+# `make test` build the database afresh and run everything.
+test-quick: $(DEV_DEPS) | var
+	$(BIN)/pytest --reuse-db -m "not slow" $(PYTEST_ARGS)
 
 # The benchmarks (not part of `make test`): one table, every figure in
 # bench/results.json, the table copied into docs/performance.md.

@@ -186,12 +186,14 @@ def staff_headers(dataset):
     return {"Authorization": f"Token {key}"}
 
 
+@pytest.mark.slow
 @schema.parametrize()
 @fuzz_settings
 def test_anonymous_reader_gets_documented_answers(case, dataset):
     case.call_and_validate(**CHECKS)
 
 
+@pytest.mark.slow
 @schema.parametrize()
 @fuzz_settings
 def test_staff_with_token_gets_documented_answers(case, staff_headers):

@@ -323,6 +323,7 @@ def _manage(database_url: str, *args: str) -> str:
     return done.stdout
 
 
+@pytest.mark.slow
 def test_a_backup_crosses_between_databases(campaign_data, tmp_path):
     """Restore on another server, another backend: this database (SQLite or
     PostgreSQL, as the suite runs) to and from a new SQLite file."""

@@ -4,6 +4,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from bench import generate
 from bench.registry import ROWS, Context
 from bench.rows import matching
@@ -87,6 +89,7 @@ def test_row_5_parses_all_hundred_items():
     assert outcome.figures["parse_p95_ms"] >= outcome.figures["parse_p50_ms"] > 0
 
 
+@pytest.mark.slow
 def test_row_6_refreshes_through_a_celery_worker_and_the_second_pass_writes_nothing(
     tmp_path,
 ):

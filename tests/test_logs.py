@@ -33,6 +33,7 @@ def python(script, **env):
     return run([sys.executable, "-c", script], **env)
 
 
+@pytest.mark.slow
 def test_a_production_log_line_is_json_with_time_level_logger_and_request():
     result = python(
         REQUEST_SCRIPT,
@@ -57,6 +58,7 @@ def test_a_production_log_line_is_json_with_time_level_logger_and_request():
     )
 
 
+@pytest.mark.slow
 def test_a_development_log_line_is_text_with_the_same_fields():
     result = python(
         REQUEST_SCRIPT, DJANGO_SETTINGS_MODULE="config.settings.dev", **PRODUCTION
@@ -72,6 +74,7 @@ def test_a_development_log_line_is_text_with_the_same_fields():
     assert not_found["message"] == "Not Found: /no-such-page/"
 
 
+@pytest.mark.slow
 def test_a_request_without_an_id_is_given_one():
     script = REQUEST_SCRIPT.replace(f", HTTP_X_REQUEST_ID='{REQUEST_ID}'", "")
 
@@ -83,6 +86,7 @@ def test_a_request_without_an_id_is_given_one():
     assert f"[request {given} task -] Not Found: /no-such-page/" in result.stderr
 
 
+@pytest.mark.slow
 def test_a_task_log_line_carries_the_task_id():
     """An eager task runs with its own id, as a worker's does."""
     script = """
@@ -113,6 +117,7 @@ SENTRY_SCRIPT = (
 )
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "module", ["config.settings.production", "config.settings.dev"]
 )
@@ -128,6 +133,7 @@ def test_sentry_is_on_with_a_dsn_with_django_and_celery(module):
     assert result.stdout.split() == ["True", dsn, "celery", "django"]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "module", ["config.settings.production", "config.settings.dev"]
 )

@@ -109,6 +109,7 @@ def requests_with_database(database_url: str) -> dict:
     return json.loads(line.removeprefix("ANSWERS ")), result.stderr
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "database_url",
     [
@@ -225,6 +226,7 @@ def requests_under(settings_module: str) -> tuple[dict, str]:
     return json.loads(line.removeprefix("ANSWERS ")), result.stderr
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "settings_module",
     ["config.settings.dev", "config.settings.test", "config.settings.production"],

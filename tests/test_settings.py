@@ -57,6 +57,7 @@ def manage(*args, **env):
     return run([sys.executable, "manage.py", *args], **env)
 
 
+@pytest.mark.slow
 def test_production_refuses_to_start_without_a_secret_key():
     result = manage(
         "check", ALLOWED_HOSTS="tracker.example.org", CACHE_URL=SHARED_CACHE
@@ -66,6 +67,7 @@ def test_production_refuses_to_start_without_a_secret_key():
     assert "SECRET_KEY must be set" in result.stderr
 
 
+@pytest.mark.slow
 def test_production_refuses_the_development_key():
     result = manage(
         "check",
@@ -78,6 +80,7 @@ def test_production_refuses_the_development_key():
     assert "SECRET_KEY must be set" in result.stderr
 
 
+@pytest.mark.slow
 def test_production_refuses_to_start_without_allowed_hosts():
     result = manage("check", SECRET_KEY=REAL_SECRET, CACHE_URL=SHARED_CACHE)
 
@@ -85,6 +88,7 @@ def test_production_refuses_to_start_without_allowed_hosts():
     assert "ALLOWED_HOSTS must list" in result.stderr
 
 
+@pytest.mark.slow
 def test_check_deploy_is_clean_under_production_settings():
     result = manage(
         "check",
@@ -98,6 +102,7 @@ def test_check_deploy_is_clean_under_production_settings():
     assert "no issues" in result.stdout
 
 
+@pytest.mark.slow
 def test_production_answers_carry_hsts_and_the_security_headers():
     script = (
         "from django.test import Client; "
@@ -129,6 +134,7 @@ def test_production_answers_carry_hsts_and_the_security_headers():
     assert "microphone=()" in headers["Permissions-Policy"]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("cache_url", "named"),
     [
@@ -151,6 +157,7 @@ def test_production_refuses_a_cache_private_to_one_process(cache_url, named):
     assert named in result.stderr
 
 
+@pytest.mark.slow
 def test_production_refuses_the_private_feed_override():
     result = manage("check", TRACKER_ALLOW_PRIVATE_FEEDS="1", **PRODUCTION)
 
@@ -158,6 +165,7 @@ def test_production_refuses_the_private_feed_override():
     assert "TRACKER_ALLOW_PRIVATE_FEEDS is for local development" in result.stderr
 
 
+@pytest.mark.slow
 def test_production_refuses_the_private_webhook_override():
     result = manage("check", TRACKER_ALLOW_PRIVATE_WEBHOOKS="1", **PRODUCTION)
 
@@ -165,6 +173,7 @@ def test_production_refuses_the_private_webhook_override():
     assert "TRACKER_ALLOW_PRIVATE_WEBHOOKS is for local development" in result.stderr
 
 
+@pytest.mark.slow
 def test_development_still_accepts_the_private_feed_override():
     result = manage(
         "shell",
@@ -189,6 +198,7 @@ ENTRY_POINTS = {
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("entry_point", ENTRY_POINTS)
 def test_every_process_started_bare_runs_production_settings(entry_point):
     """No DJANGO_SETTINGS_MODULE: each entry point falls back to production,
@@ -201,6 +211,7 @@ def test_every_process_started_bare_runs_production_settings(entry_point):
     assert "DJANGO_SETTINGS_MODULE=config.settings.dev" in result.stderr
 
 
+@pytest.mark.slow
 def test_a_worker_started_bare_on_a_configured_server_loads_production():
     result = run(ENTRY_POINTS["celery"], **PRODUCTION)
 
@@ -209,6 +220,7 @@ def test_a_worker_started_bare_on_a_configured_server_loads_production():
     assert "DEBUG: False" in result.stdout
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("entry_point", ENTRY_POINTS)
 def test_every_process_obeys_an_explicit_settings_module(entry_point):
     result = run(
@@ -282,6 +294,7 @@ def checkout_with_dotenv(tmp_path):
     return tmp_path
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("module", "rate"),
     [

@@ -23,3 +23,10 @@ TRACKER_BACKUP_SIGNING_KEY = env(
 # sources addresses on the internet, which tests never reach.
 TRACKER_ARCHIVE_ON_SAVE = False
 TRACKER_LINK_CHECK_PAUSE = 0.0
+# A file, not SQLite's in-memory default, so that `pytest --reuse-db` (make
+# test-quick) can keep the migrated test database between runs; without the
+# flag it is created afresh and removed, as on CI.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    DATABASES["default"]["TEST"] = {  # noqa: F405
+        "NAME": str(VAR_DIR / "test-tracker.sqlite3")  # noqa: F405
+    }

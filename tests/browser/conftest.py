@@ -24,6 +24,9 @@ CHROMIUM_ARGS = [
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1440, "height": 900}
 SCREENSHOTS = Path(settings.BASE_DIR) / "var" / "screenshots"
+# For actions and for `expect` alike (whose own default is 5 s): ReDoc takes
+# longer than that to render on a busy two-core machine.
+TIMEOUT_MS = 15_000
 
 
 def _unavailable(reason: str):
@@ -44,6 +47,9 @@ def browser(django_db_setup):
     # Playwright's sync API keeps an event loop running in the test's
     # thread while the browser is open, and Django refuses ORM calls from a
     # thread with a running loop; the tests themselves are synchronous.
+    from playwright.sync_api import expect
+
+    expect.set_options(timeout=TIMEOUT_MS)
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
         with sync_playwright() as playwright:
@@ -77,7 +83,7 @@ def page(browser):
     # them finished.
     context = browser.new_context(viewport=DESKTOP, reduced_motion="reduce")
     page = context.new_page()
-    page.set_default_timeout(15_000)
+    page.set_default_timeout(TIMEOUT_MS)
     yield page
     context.close()
 

@@ -2,12 +2,17 @@
 
 import pytest
 from django.contrib.auth.models import Permission
+from playwright.sync_api import expect
 
 from tests import factories
 from tests.browser.conftest import screenshot
 from tracker.demo import demo_data_load
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.slow,
+    pytest.mark.django_db(transaction=True),
+]
 
 PASSWORD = "a-long-staff-password"  # pragma: allowlist secret
 
@@ -55,7 +60,7 @@ def test_a_production_added_in_the_admin_appears_on_the_case_page(
     page.fill("#id_username", "curator")
     page.fill("#id_password", PASSWORD)
     page.click("input[type=submit]")
-    page.wait_for_url(f"{live_server.url}/admin/")
+    expect(page).to_have_url(f"{live_server.url}/admin/")
 
     page.goto(f"{live_server.url}/admin/tracker/production/add/")
     page.fill("#id_title", "Babygirl")
@@ -70,17 +75,18 @@ def test_a_production_added_in_the_admin_appears_on_the_case_page(
     page.fill(f'[name="{citation}-quote"]', "Lizzy Talbot coordinated the film.")
     screenshot(page, "admin-add-production")
     page.click('input[name="_save"]')
-    page.wait_for_url(f"{live_server.url}/admin/tracker/production/")
-    assert "was added successfully" in page.locator(".messagelist").inner_text()
+    expect(page).to_have_url(f"{live_server.url}/admin/tracker/production/")
+    expect(page.locator(".messagelist")).to_contain_text("was added successfully")
 
     page.goto(f"{live_server.url}/")
     card = page.locator(".production-card", has_text="Babygirl")
-    assert card.is_visible()
-    assert "Lizzy Talbot" in card.inner_text()
+    expect(card).to_be_visible()
+    expect(card).to_contain_text("Lizzy Talbot")
     # The demo's 13 productions and the new one; the headline's cohort,
     # which the new production is not in, is unchanged.
-    assert "14" in page.locator(".figure", has_text="productions tracked").inner_text()
-    assert "2 of 2 known" in page.locator(".figure--lead").inner_text()
+    tracked = page.locator(".figure", has_text="productions tracked")
+    expect(tracked.locator(".figure__number")).to_have_text("14")
+    expect(page.locator(".figure--lead")).to_contain_text("2 of 2 known")
 
     api = page.request.get(
         f"{live_server.url}/api/v1/productions/?coordinator=lizzy-talbot"
@@ -89,8 +95,8 @@ def test_a_production_added_in_the_admin_appears_on_the_case_page(
     assert api["results"][0]["ic_status"] == "used"
 
     card.locator("a").click()
-    page.wait_for_url(f"{live_server.url}/productions/babygirl/")
-    sources = page.locator(".citation__source").inner_text()
-    assert "Babygirl's intimacy coordinator on set" in sources
-    assert "Variety" in sources
+    expect(page).to_have_url(f"{live_server.url}/productions/babygirl/")
+    sources = page.locator(".citation__source")
+    expect(sources).to_contain_text("Babygirl's intimacy coordinator on set")
+    expect(sources).to_contain_text("Variety")
     assert console.errors == []

@@ -4,7 +4,11 @@ the site's CSP, with no console error (a CSP refusal is one)."""
 import pytest
 from playwright.sync_api import expect
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.slow,
+    pytest.mark.django_db(transaction=True),
+]
 
 METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 

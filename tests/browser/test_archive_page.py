@@ -8,7 +8,11 @@ from tests.browser.conftest import screenshot
 from tracker.demo import demo_data_load
 from tracker.models import Citation
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.slow,
+    pytest.mark.django_db(transaction=True),
+]
 
 SEED = "case-for-an-oscar-for-best-intimacy-coordinator"
 
@@ -24,13 +28,13 @@ def test_the_seed_archive_highlights_every_cited_passage(live_server, page, cons
         "The Case for an Oscar for Best Intimacy Coordinator"
     )
     marks = page.locator("mark.archive__passage")
-    expect(marks.first).to_be_visible()
-    assert marks.count() >= 10
+    # At least ten passages of the seed are cited; the tenth is there.
+    expect(marks.nth(9)).to_be_visible()
     expect(page.locator("text=Quotes not found in this copy")).to_have_count(0)
     claim = page.locator("a.archive__claim").first
     href = claim.get_attribute("href")
     claim.click()
-    page.wait_for_url(f"{live_server.url}{href}")
+    expect(page).to_have_url(f"{live_server.url}{href}")
     screenshot(page, "archive-claim")
     assert console.errors == []
     assert all(url.startswith(live_server.url) for url in requested), requested

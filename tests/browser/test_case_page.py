@@ -1,10 +1,17 @@
+import re
+
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import DESKTOP, PHONE, screenshot
 from tracker.demo import demo_data_load
 from tracker.selectors.summary import case_summary
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.slow,
+    pytest.mark.django_db(transaction=True),
+]
 
 CHARTS = 4
 
@@ -57,15 +64,15 @@ def test_the_case_page_draws_its_charts_from_the_demo_data(live_server, page, co
     )
     assert undated > 0
     note = page.locator("#chart-ic-by-year-title").locator("xpath=../..")
-    assert f"Undated: {undated}" in note.inner_text()
+    expect(note).to_contain_text(f"Undated: {undated}")
     assert by_id["chart-ic-by-year"]["values"] == dated
     # Years on a linear axis, not as categories.
     assert by_id["chart-ic-by-year"]["axis"] == "linear"
     assert by_id["chart-award-mentions"]["axis"] == "linear"
     # With the charts drawn, their tables fold away but stay one click away.
-    assert page.locator("details.chart__table[open]").count() == 0
+    expect(page.locator("details.chart__table[open]")).to_have_count(0)
     page.locator("details.chart__table summary").first.click()
-    assert page.locator("details.chart__table[open] table").first.is_visible()
+    expect(page.locator("details.chart__table[open] table").first).to_be_visible()
     assert console.errors == []
     screenshot(page, "case-desktop")
 
@@ -80,7 +87,7 @@ def test_the_case_page_fits_a_phone(live_server, page, console):
     # Nothing wider than the screen: no sideways scrolling on a phone.
     scroll_width = page.evaluate("document.documentElement.scrollWidth")
     assert scroll_width <= PHONE["width"]
-    assert page.locator("h1").is_visible()
+    expect(page.locator("h1")).to_be_visible()
     assert console.errors == []
     screenshot(page, "case-phone")
 
@@ -91,30 +98,34 @@ def test_keyboard_users_reach_the_content_and_see_focus(live_server, page):
 
     page.keyboard.press("Tab")
     skip = page.locator(":focus")
-    assert skip.inner_text() == "Skip to content"
-    outline = skip.evaluate("el => getComputedStyle(el).outlineStyle")
-    assert outline != "none"
+    expect(skip).to_have_text("Skip to content")
+    expect(skip).not_to_have_css("outline-style", "none")
     page.keyboard.press("Enter")
-    assert page.evaluate("location.hash") == "#main"
+    expect(page).to_have_url(re.compile("#main$"))
 
 
-def test_detail_pages_render_with_their_sources(live_server, page, console):
-    demo_data_load()
-
-    for path, name in (
+@pytest.mark.parametrize(
+    ("path", "name"),
+    [
         ("/productions/i-may-destroy-you/", "production"),
         ("/people/ita-obrien/", "person"),
         ("/campaigns/oscars-intimacy-coordination/", "campaign"),
-    ):
-        for label, viewport in (("desktop", DESKTOP), ("phone", PHONE)):
-            page.set_viewport_size(viewport)
-            response = page.goto(f"{live_server.url}{path}")
-            assert response.status == 200
-            assert page.locator(".citation").count() > 0
-            # Every citation names its source, linked to the source's page.
-            sources = page.locator(".citation__source")
-            assert sources.count() == page.locator(".citation").count()
-            assert all(text.strip() for text in sources.all_inner_texts())
-            assert page.locator(".citation__source a[href^='/sources/']").count() > 0
-            screenshot(page, f"{name}-{label}")
+    ],
+)
+def test_detail_pages_render_with_their_sources(live_server, page, console, path, name):
+    demo_data_load()
+
+    for label, viewport in (("desktop", DESKTOP), ("phone", PHONE)):
+        page.set_viewport_size(viewport)
+        response = page.goto(f"{live_server.url}{path}")
+        assert response.status == 200
+        citations = page.locator(".citation")
+        expect(citations.first).to_be_visible()
+        # Every citation names its source, linked to the source's page.
+        sources = page.locator(".citation__source")
+        expect(sources).to_have_count(citations.count())
+        for source in sources.all():
+            expect(source).not_to_be_empty()
+        expect(sources.locator("a[href^='/sources/']").first).to_be_visible()
+        screenshot(page, f"{name}-{label}")
     assert console.errors == []

@@ -1,6 +1,8 @@
 """The curation pages in Chromium: each opens with no console error (the
 CSP refuses inline script and style), and a lead becomes a cited claim."""
 
+import re
+
 import pytest
 from django.core.management import call_command
 from playwright.sync_api import expect
@@ -16,7 +18,11 @@ from tests.web.news_factories import (
 from tracker.choices import ReviewStatus
 from tracker.models import Production, Source, Statement
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.slow,
+    pytest.mark.django_db(transaction=True),
+]
 
 PASSWORD = "a-long-curator-password"  # pragma: allowlist secret
 
@@ -30,7 +36,7 @@ def signed_in(live_server, page):
     page.fill("#id_username", "chief")
     page.fill("#id_password", PASSWORD)
     page.click("input[type=submit]")
-    page.wait_for_url(f"{live_server.url}/admin/")
+    expect(page).to_have_url(f"{live_server.url}/admin/")
     return page
 
 
@@ -101,7 +107,7 @@ def test_a_lead_becomes_a_source_and_a_cited_claim(live_server, signed_in, conso
     )
     page.select_option("#id_claim", "statement")
     page.click("input[name=cite]")
-    page.wait_for_url("**/admin/tracker/statement/add/**")
+    expect(page).to_have_url(re.compile(r"/admin/tracker/statement/add/"))
 
     source = Source.objects.get()
     assert (source.url, source.publisher) == (lead.canonical_url, "Deadline")

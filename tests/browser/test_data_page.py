@@ -5,7 +5,11 @@ from tests.browser.conftest import PHONE, screenshot
 from tracker.demo import demo_data_load
 from tracker.services.releases import release_create
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.slow,
+    pytest.mark.django_db(transaction=True),
+]
 
 
 @pytest.fixture

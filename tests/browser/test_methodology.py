@@ -3,7 +3,11 @@ from playwright.sync_api import expect
 
 from tracker.demo import demo_data_load
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.slow,
+    pytest.mark.django_db(transaction=True),
+]
 
 
 def test_the_methodology_page_opens_from_the_case_page(live_server, page, console):

@@ -5,6 +5,7 @@ import datetime as dt
 import pytest
 from django.contrib.auth.models import Permission
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from tests import factories
 from tests.browser.conftest import PHONE, SCREENSHOTS, screenshot
@@ -13,7 +14,11 @@ from tracker.choices import ReviewStatus
 from tracker.demo import demo_data_load
 from tracker.models import ArticleMatch, Organization, Production
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.slow,
+    pytest.mark.django_db(transaction=True),
+]
 
 PASSWORD = "a-long-reviewer-password"  # pragma: allowlist secret
 TITLE = "Ita O'Brien: the coordinator behind I May Destroy You"
@@ -56,25 +61,24 @@ def test_a_match_approved_in_the_review_queue_appears_on_the_case_page(
 ):
     # The page is rendered, and cached, before the approval.
     page.goto(f"{live_server.url}/")
-    assert page.locator(".news__title", has_text=TITLE).count() == 0
+    expect(page.locator(".news__title", has_text=TITLE)).to_have_count(0)
 
     page.goto(f"{live_server.url}/admin/login/?next=/admin/")
     page.fill("#id_username", "reviewer")
     page.fill("#id_password", PASSWORD)
     page.click("input[type=submit]")
-    page.wait_for_url(f"{live_server.url}/admin/")
+    expect(page).to_have_url(f"{live_server.url}/admin/")
 
     page.goto(
         f"{live_server.url}/admin/tracker/articlematch/?review_status__exact=pending"
     )
     row = page.locator("#result_list tbody tr", has_text=TITLE)
-    assert row.count() == 1
+    expect(row).to_have_count(1)
     row.locator("input.action-select").check()
     page.select_option('select[name="action"]', "approve")
     screenshot(page, "admin-news-review-queue")
     page.click('button[name="index"]')
-    page.wait_for_load_state()
-    assert "1 match(es) approved." in page.locator(".messagelist").inner_text()
+    expect(page.locator(".messagelist")).to_contain_text("1 match(es) approved.")
     pending_match.refresh_from_db()
     assert pending_match.review_status == ReviewStatus.APPROVED
     assert pending_match.reviewed_by == reviewer
@@ -85,21 +89,21 @@ def test_a_match_approved_in_the_review_queue_appears_on_the_case_page(
     # version, as a reader's next visit after max-age does.
     page.reload()
     item = page.locator(".news__item", has_text=TITLE)
-    assert item.is_visible()
+    expect(item).to_be_visible()
     link = item.locator("a.news__title")
-    assert link.get_attribute("href") == CANONICAL_URL
+    expect(link).to_have_attribute("href", CANONICAL_URL)
     assert set(link.get_attribute("rel").split()) == {"noopener", "nofollow"}
-    assert "2 June 2025" in item.locator(".news__meta").inner_text()
+    expect(item.locator(".news__meta")).to_contain_text("2 June 2025")
     item.scroll_into_view_if_needed()
     screenshot(page, "case-news-desktop")
 
     item.locator(".news__about a", has_text="I May Destroy You").click()
-    page.wait_for_url(f"{live_server.url}/productions/i-may-destroy-you/")
-    assert page.locator(".news__title", has_text=TITLE).is_visible()
+    expect(page).to_have_url(f"{live_server.url}/productions/i-may-destroy-you/")
+    expect(page.locator(".news__title", has_text=TITLE)).to_be_visible()
 
     page.set_viewport_size(PHONE)
     page.goto(f"{live_server.url}/#news")
-    assert page.locator(".news__item", has_text=TITLE).is_visible()
+    expect(page.locator(".news__item", has_text=TITLE)).to_be_visible()
     scroll_width = page.evaluate("document.documentElement.scrollWidth")
     assert scroll_width <= PHONE["width"]
     screenshot(page, "case-news-phone")

@@ -37,6 +37,7 @@ def csv(text: str) -> bytes:
     return text.encode()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("extension", ["csv", "xlsx"])
 @pytest.mark.parametrize("name", sorted(RESOURCES))
 def test_every_export_imports_back_as_no_changes(name, extension):
@@ -63,6 +64,7 @@ def test_two_productions_without_ids_import_and_store_null():
     assert not Production.objects.filter(wikidata_qid="").exists()
 
 
+@pytest.mark.slow
 def test_a_500_row_sheet_without_ids_imports_and_its_export_changes_nothing():
     rows = "".join(f"Production {n},feature,{1990 + n % 30}\n" for n in range(500))
 

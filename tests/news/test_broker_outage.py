@@ -38,7 +38,8 @@ from tests.news.sites import (
 
 BIN = Path(sys.executable).parent
 
-pytestmark = pytest.mark.redis
+# Real worker processes against a real broker.
+pytestmark = [pytest.mark.redis, pytest.mark.slow]
 
 
 def _free_port() -> int:

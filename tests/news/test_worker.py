@@ -40,7 +40,8 @@ REDIS_URL = os.environ.get("TRACKER_TEST_REDIS_URL") or (
 )
 BIN = Path(sys.executable).parent
 
-pytestmark = pytest.mark.redis
+# Real worker processes against a real broker.
+pytestmark = [pytest.mark.redis, pytest.mark.slow]
 
 
 @pytest.fixture(scope="module")

@@ -101,3 +101,12 @@ def test_a_filtered_page_keeps_its_filters_across_pages(client, db):
     html = client.get("/statements/?stance=opposes").content.decode()
 
     assert 'href="?stance=opposes&amp;page=2" rel="next"' in html
+
+
+def test_a_filtered_index_leaves_the_header_search_box_empty(client, db):
+    factories.ProductionFactory(start_year=2020)
+
+    page = client.get("/productions/?ic_status=used&year_min=2020").content.decode()
+
+    box = re.search(r'<input id="site-search-q"[^>]*>', page).group(0)
+    assert 'value=""' in box

@@ -149,6 +149,8 @@ def record_schema(viewset):
     model = viewset.queryset.model
     plural = model._meta.verbose_name_plural
     singular = model._meta.verbose_name
+    # "an award category", "an organization": the summaries are read aloud.
+    a = "an" if singular[0] in "aeiou" else "a"
     description = " ".join(viewset.__doc__.split())
     name = viewset.csv_name
     serializer = viewset.serializer_class
@@ -167,22 +169,22 @@ def record_schema(viewset):
         ),
         retrieve=extend_schema(summary=f"One {singular}, by slug", tags=[name]),
         create=extend_schema(
-            summary=f"Add a {singular} (staff with the permission)",
+            summary=f"Add {a} {singular} (staff with the permission)",
             responses={201: serializer},
             tags=[name],
         ),
         update=extend_schema(
-            summary=f"Replace a {singular} (staff with the permission)",
+            summary=f"Replace {a} {singular} (staff with the permission)",
             responses={200: serializer},
             tags=[name],
         ),
         partial_update=extend_schema(
-            summary=f"Change a {singular} (staff with the permission)",
+            summary=f"Change {a} {singular} (staff with the permission)",
             responses={200: serializer},
             tags=[name],
         ),
         destroy=extend_schema(
-            summary=f"Delete a {singular} (staff with the permission)", tags=[name]
+            summary=f"Delete {a} {singular} (staff with the permission)", tags=[name]
         ),
     )(viewset)
 

@@ -252,6 +252,14 @@ def featured_quotes() -> dict:
     weighs (for, wished for, against), each with its sources."""
     dedication = (
         _mentions()
+        # Which award, named on the card beside any source that says
+        # another.
+        .prefetch_related(
+            Prefetch(
+                "outcomes",
+                queryset=AwardOutcome.objects.select_related("category"),
+            )
+        )
         .filter(kind=AwardMentionKind.DEDICATION)
         .exclude(quote="")
         .order_by(F("date").desc(nulls_last=True), "id")

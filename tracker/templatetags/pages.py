@@ -42,6 +42,15 @@ def disputing(claim) -> list:
 
 
 @register.filter
+def supporting(claim) -> list:
+    return [
+        c
+        for c in citations(claim)
+        if c.stance == CitationStance.SUPPORTS and _current(c)
+    ]
+
+
+@register.filter
 def percent(share) -> str:
     """A share of 1 as a whole percentage; "-" when there is none."""
     if share is None or share == "":

@@ -165,7 +165,7 @@ class RecordListView(View):
             "page": page,
             "errors": errors,
             "filtered": bool(data),
-            "query": _query_without_page(request),
+            "page_query": _query_without_page(request),
             "alternates": kind.api_list_urls(query),
             "canonical_path": request.path + (f"?{query}" if query else ""),
             "row_template": kind.row_template,

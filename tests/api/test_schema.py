@@ -2,7 +2,9 @@
 every parameter, and the docs page loads nothing from a CDN."""
 
 import re
+from concurrent.futures import ThreadPoolExecutor
 
+import httpx
 import pytest
 from django.core.management import call_command
 
@@ -67,3 +69,16 @@ def test_the_docs_load_nothing_from_a_cdn(api, url):
     assert "static/drf_spectacular_sidecar" in html
     assert not CDN.findall(html)
     assert "cdn.jsdelivr" not in html and "unpkg.com" not in html
+
+
+def test_concurrent_first_requests_for_the_schema_all_succeed(live_server):
+    """A threaded server generating the schema for several clients at once
+    answers every one (drf-spectacular's generation is not thread-safe)."""
+    url = f"{live_server.url}/api/schema/?format=json"
+
+    def fetch(_):
+        return httpx.get(url, timeout=60).status_code
+
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        codes = list(pool.map(fetch, range(18)))
+    assert codes == [200] * 18

@@ -218,9 +218,7 @@ def test_a_newcomer_does_everything_issue_14_promises_from_the_case_page(
         screenshot(page, f"journey-4-figure-{index}")
         go_home(page)
 
-    # The API docs, from the footer, with every operation rendered. The
-    # schema is read first: drf-spectacular loads its extensions lazily and
-    # not thread-safely, so two first requests at once can fail.
+    # The API docs, from the footer, with every operation rendered.
     operations = rendered_operations(page, origin)
     page.get_by_role("link", name="public API").click()
     expect(page).to_have_url(f"{origin}/api/docs/")

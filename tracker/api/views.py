@@ -4,6 +4,8 @@ FilterSet; the shared behaviour (writes through services, CSV streaming)
 lives in RecordViewSet, and `record_schema` documents the
 operations from the model's names and the viewset's docstring."""
 
+import threading
+
 from csp.constants import NONCE
 from csp.decorators import csp_update
 from django.http import StreamingHttpResponse
@@ -11,7 +13,11 @@ from django.urls import reverse
 from django.utils.decorators import method_decorator
 from drf_orjson_renderer.renderers import ORJSONRenderer
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
-from drf_spectacular.views import SpectacularRedocView, SpectacularSwaggerSplitView
+from drf_spectacular.views import (
+    SpectacularAPIView,
+    SpectacularRedocView,
+    SpectacularSwaggerSplitView,
+)
 from rest_framework import status, viewsets
 from rest_framework.authentication import SessionAuthentication
 from rest_framework.exceptions import ValidationError
@@ -501,6 +507,19 @@ REDOC_POLICY = {
     "img-src": ["data:"],
     "worker-src": ["'self'", "blob:"],
 }
+
+
+class SchemaView(SpectacularAPIView):
+    """The OpenAPI schema, generated one request at a time per process:
+    drf-spectacular keeps generation state in module globals, so two first
+    requests at once in a threaded server can fail with a 500
+    (tfranzel/drf-spectacular#1123, #1368)."""
+
+    generation = threading.Lock()
+
+    def get(self, request, *args, **kwargs):
+        with self.generation:
+            return super().get(request, *args, **kwargs)
 
 
 @method_decorator(csp_update(DOCS_IMAGES), name="dispatch")

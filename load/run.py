@@ -142,11 +142,13 @@ def _data_prepare(productions: int) -> dict[str, int]:
     }
 
 
-def _responses_kept() -> int:
-    """How many whole responses the shared cache holds now
-    (tracker.middleware.PublicCacheMiddleware keeps one per URL, format and
-    data version). Nothing writes during a run, so what a mix adds is how
-    many of its requests were rendered rather than answered from the cache."""
+def _responses_kept_since(started: float) -> int:
+    """How many whole responses the shared cache took since `started` (a
+    time.time()): tracker.middleware.PublicCacheMiddleware keeps one per URL,
+    format and data version, each for RESPONSE.ttl seconds, so an entry with
+    more time left than the TTL less the time since was set after it.
+    Nothing writes during a run: these are the requests rendered rather
+    than answered from the cache."""
     from django.core.cache import cache
 
     from tracker.caching import RESPONSE
@@ -154,7 +156,13 @@ def _responses_kept() -> int:
     # Django's Redis backend offers no key listing; its client does.
     client = cache._cache.get_client()
     pattern = cache.make_key(f"{RESPONSE.prefix}:*")
-    return sum(1 for _ in client.scan_iter(match=pattern, count=1000))
+    keys = list(client.scan_iter(match=pattern, count=1000))
+    pipeline = client.pipeline(transaction=False)
+    for key in keys:
+        pipeline.ttl(key)
+    # A second of slack for the TTL's rounding down.
+    newer = RESPONSE.ttl - (time.time() - started) - 1
+    return sum(1 for left in pipeline.execute() if left >= newer)
 
 
 def _free_port() -> int:
@@ -339,10 +347,10 @@ def main(argv=None) -> int:
             prefix = OUT / f"locust-{name}"
             if args.warmup not in ("0", "0s"):
                 _locust(name, args.warmup, args, base, locust_env, OUT / "warmup")
-            kept_before = _responses_kept()
+            started = time.time()
             code = _locust(name, args.duration, args, base, locust_env, prefix)
             mixes[name] = _aggregate(Path(f"{prefix}_stats.csv"))
-            mixes[name]["rendered"] = _responses_kept() - kept_before
+            mixes[name]["rendered"] = _responses_kept_since(started)
             if code or mixes[name]["errors"]:
                 failed.append(
                     f"{label}: {mixes[name]['errors']} errors, locust "

@@ -187,8 +187,10 @@ def test_a_csv_export_read_to_the_end_is_answered_from_the_cache(
 def test_a_csv_export_left_half_read_is_not_kept(client, production):
     f.ProductionFactory.create_batch(3)
     first = client.get(CSV_EXPORT)
-    next(iter(first.streaming_content))  # the header line, then gone
-    first.close()
+    # The header line, then the client is gone. (Not closed here: on
+    # PostgreSQL closing the export's server-side cursor half-way breaks the
+    # test's transaction, which production requests do not run in.)
+    next(iter(first.streaming_content))
 
     again = client.get(CSV_EXPORT)
 

@@ -5,10 +5,13 @@ import sys
 from pathlib import Path
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from bench import generate
 from bench.registry import ROWS, Context
 from bench.rows import matching
+from bench.rows.api import _rendering_client
 from tracker.models import Citation, Credit, NewsArticle, Production
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -168,3 +171,15 @@ def test_rows_run_in_number_order():
         "4",
         "10",
     ]
+
+
+def test_the_api_rows_time_the_view_not_the_whole_response_cache(db):
+    generate.grow(3, scale=0.001)
+    client = _rendering_client()
+    client.get("/api/v1/productions/")
+
+    with CaptureQueriesContext(connection) as again:
+        client.get("/api/v1/productions/")
+
+    # Rendered again: through the cache a second GET reads no rows at all.
+    assert len(again) > 0

@@ -144,6 +144,10 @@ class HostileRequestMiddleware:
 # A CDN (or the browser) may keep a public answer a minute, and serve it
 # five more while it fetches a fresh one.
 PUBLIC_CACHE_CONTROL = "public, max-age=60, stale-while-revalidate=300"
+# The longest streamed answer kept whole: a filtered CSV export of
+# thousands of records fits; the full table of a large deployment streams
+# afresh each time rather than sit in the cache.
+STREAM_KEPT_BYTES = 4 * 1024 * 1024
 
 
 class PublicCacheMiddleware:
@@ -160,9 +164,12 @@ class PublicCacheMiddleware:
     A request with credentials (an Authorization header or a session
     cookie: staff and token holders) bypasses it, and its answer is marked
     private. Only a plain 200 is kept: not one that sets a cookie (the
-    admin's login form sets the CSRF cookie), streams (CSV exports), carries
-    a CSP nonce (the ReDoc page) or already says how to cache it (health
-    checks say never)."""
+    admin's login form sets the CSRF cookie), carries a CSP nonce (the ReDoc
+    page) or already says how to cache it (health checks say never). A
+    streamed answer (a CSV export) is kept as it goes out, once the client
+    has read all of it, if it is no longer than STREAM_KEPT_BYTES: a
+    researcher's export is asked for again and again, and rendering one
+    costs a hundred record pages."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -194,8 +201,39 @@ class PublicCacheMiddleware:
         if self.keepable(response):
             response["ETag"] = etag
             response["Cache-Control"] = PUBLIC_CACHE_CONTROL
-            RESPONSE.set(key, self.stored(response))
+            if response.streaming:
+                response.streaming_content = self.kept_as_sent(response, key)
+            else:
+                RESPONSE.set(key, self.stored(response))
         return response
+
+    @staticmethod
+    def kept_as_sent(response, key: str):
+        """The streamed body, unchanged, stored whole once the last chunk
+        has gone out. A client that leaves early, or an error in the middle,
+        stores nothing: only a complete answer is ever replayed."""
+        # Read now, before the outer middleware add their headers (they add
+        # them again to a cached answer) and before the body is replaced.
+        status, headers = response.status_code, list(response.items())
+        body = response.streaming_content
+
+        def sent():
+            chunks, size = [], 0
+            for chunk in body:
+                yield chunk
+                if chunks is None:
+                    continue
+                size += len(chunk)
+                if size > STREAM_KEPT_BYTES:
+                    # The copy is dropped and the rest streams as before:
+                    # memory stays within one limit per export.
+                    chunks = None
+                else:
+                    chunks.append(chunk)
+            if chunks is not None:
+                RESPONSE.set(key, (status, headers, b"".join(chunks)))
+
+        return sent()
 
     @staticmethod
     def has_credentials(request) -> bool:
@@ -217,8 +255,9 @@ class PublicCacheMiddleware:
     def keepable(response) -> bool:
         return (
             response.status_code == 200
-            and not response.streaming
             and not response.cookies
+            # An async stream is only ever sent under ASGI; it is not kept.
+            and not getattr(response, "is_async", False)
             and not response.has_header("Cache-Control")
             and "'nonce-" not in response.get("Content-Security-Policy", "")
         )

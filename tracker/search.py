@@ -31,6 +31,7 @@ SEARCH_COLUMNS = {
     "tracker_awardoutcome": ("slug",),
     "tracker_campaign": ("name", "summary"),
     "tracker_campaignmilestone": ("title", "description"),
+    "tracker_cohort": ("name", "description"),
     "tracker_newsarticle": ("title", "summary"),
 }
 # People a row is also found by: a statement by its speaker's name, a

@@ -107,8 +107,15 @@ def test_the_root_lists_cohorts(api):
     assert resources["cohorts"].endswith("/api/v1/cohorts/")
 
 
+def test_search_finds_a_cohort_by_its_name(api):
+    match = _cohort()
+    _cohort(name="The seed's productions", self_selected=True)
+    listed = api.get("/api/v1/cohorts/?search=mini-series").json()["results"]
+    assert [row["cohort"] for row in listed] == [match.slug]
+
+
 @pytest.mark.parametrize(
-    ("query", "parameter"), (("search=bafta", "search"), ("cohort=x", "cohort"))
+    ("query", "parameter"), (("disputed=true", "disputed"), ("cohort=x", "cohort"))
 )
 def test_an_unknown_parameter_is_a_400_naming_it(api, query, parameter):
     response = api.get(f"/api/v1/cohorts/?{query}")

@@ -470,10 +470,8 @@ class CampaignMilestoneFilter(ClaimFilterSet):
 
 
 class CohortFilter(StrictFilterSet):
-    """No filters: a handful of cohorts. It refuses unknown parameters as
-    every list does."""
-
-    search = None
+    """A handful of cohorts: search alone, and unknown parameters refused
+    as on every list."""
 
     class Meta:
         model = Cohort

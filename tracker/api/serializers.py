@@ -98,7 +98,14 @@ class CitationSerializer(serializers.Serializer):
     """One source backing (or disputing) the claim, with the passage."""
 
     source = serializers.SlugField(help_text="The source's slug.")
-    url = serializers.CharField(help_text="Where to read the source.")
+    url = serializers.CharField(
+        help_text="Where to read the source; empty for one with no address "
+        "(the seed article), whose text is on its page."
+    )
+    page = serializers.CharField(
+        help_text="The source's page on this site: its details, the "
+        "tracker's archived copy and every claim citing it."
+    )
     title = serializers.CharField(help_text="The source's title.")
     publisher = serializers.CharField(help_text="Who published it.")
     date = serializers.DateField(
@@ -136,6 +143,7 @@ def citation_data(citation) -> dict:
     return {
         "source": source.slug,
         "url": source.url,
+        "page": reverse("web:source", args=[source.slug]),
         "title": source.title,
         "publisher": source.publisher,
         "date": _iso(source.published_on),

@@ -517,6 +517,7 @@ class SchemaView(SpectacularAPIView):
 
     generation = threading.Lock()
 
+    @extend_schema(exclude=True)
     def get(self, request, *args, **kwargs):
         with self.generation:
             return super().get(request, *args, **kwargs)

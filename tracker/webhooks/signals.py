@@ -2,12 +2,15 @@
 admin, the API's services, imports and the demo loader alike; each handler
 only records the event (tracker.webhooks.outbox)."""
 
+from django.db import models
 from django.db.models.signals import post_save, pre_save
 
 from tracker.choices import CitationStance, ReviewStatus, WebhookEvent
 from tracker.models import CLAIM_MODELS, ArticleMatch, CampaignMilestone, Citation
 
 from .outbox import event_record
+
+DATE = models.DateField()
 
 
 def _previous_value(sender, instance, name: str, update_fields):
@@ -28,7 +31,8 @@ def _newly_deprecated(instance) -> bool:
 
 def _deprecation(instance) -> dict:
     return {
-        "deprecated_on": instance.deprecated_on.isoformat(),
+        # A date, or the ISO string a caller assigned before save().
+        "deprecated_on": DATE.to_python(instance.deprecated_on).isoformat(),
         "reason": instance.deprecation_reason,
     }
 

@@ -9,7 +9,14 @@ from django.core.management import CommandError, call_command
 from tests import factories
 from tracker import choices
 from tracker.admin.resources import RESOURCES, ProductionResource
-from tracker.models import AwardOutcome, Citation, Cohort, Credit, Production
+from tracker.models import (
+    AwardOutcome,
+    Citation,
+    Cohort,
+    Credit,
+    Organization,
+    Production,
+)
 from tracker.services.spreadsheets import (
     SheetRefused,
     sheet_import,
@@ -200,6 +207,27 @@ def test_the_commands_round_trip_with_a_dry_run(tmp_path):
     assert "0 new, 0 updated" in out.getvalue()
 
 
+@pytest.mark.parametrize("extension", ["csv", "xlsx"])
+def test_the_commands_round_trip_every_resource(tmp_path, extension):
+    call_command("load_demo_data")
+    said = {}
+
+    for name in RESOURCES:
+        path = tmp_path / f"{name}.{extension}"
+        out = io.StringIO()
+        call_command("export_records", name, str(path), stdout=io.StringIO())
+        call_command("import_records", name, str(path), stdout=out)
+        said[name] = out.getvalue().strip()
+
+    for name, resource in RESOURCES.items():
+        count = resource().get_queryset().count()
+        assert count > 0, name
+        assert said[name] == (
+            f"Imported {name} from {tmp_path / f'{name}.{extension}'}: "
+            f"0 new, 0 updated, {count} unchanged."
+        )
+
+
 def test_import_records_names_the_problem_and_writes_nothing(tmp_path):
     path = tmp_path / "productions.csv"
     path.write_text("slug,title,kind\na,A,feature\nb,B,opera\n")
@@ -313,3 +341,24 @@ def test_a_new_award_outcome_without_a_production_imports():
 
     assert result.totals["new"] == 1
     assert AwardOutcome.objects.get(slug="new-one").people.get().slug == "ita-obrien"
+
+
+def test_the_organizations_sheet_lists_parents_first_so_it_imports_afresh():
+    group = factories.OrganizationFactory(name="Zeta Group")
+    studio = factories.OrganizationFactory(name="Alpha Studio", parent=group)
+    films = factories.OrganizationFactory(name="Beta Films", parent=studio)
+    data = export("organizations")
+    for organization in (films, studio, group):
+        organization.delete()
+
+    result = import_("organizations", data)
+
+    assert [line.split(",")[0] for line in data.decode().splitlines()[1:]] == [
+        "zeta-group",
+        "alpha-studio",
+        "beta-films",
+    ]
+    assert result.totals["new"] == 3
+    assert Organization.objects.get(slug="beta-films").parent.parent.slug == (
+        "zeta-group"
+    )

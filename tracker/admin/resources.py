@@ -534,6 +534,24 @@ class OrganizationResource(RecordResource):
         skip_unchanged = True
         clean_model_instances = True
 
+    def export(self, queryset=None, **kwargs):
+        # Parents before their children, so the sheet imports into a fresh
+        # tracker: a row may only name a parent that is already there.
+        if queryset is None:
+            queryset = self.get_queryset()
+        parents = dict(Organization.objects.values_list("pk", "parent_id"))
+
+        def depth(pk, seen=()):
+            parent = parents.get(pk)
+            return (
+                0
+                if parent is None or parent in seen
+                else 1 + depth(parent, (*seen, pk))
+            )
+
+        rows = sorted(queryset, key=lambda o: (depth(o.pk), o.name, o.pk))
+        return super().export(rows, **kwargs)
+
 
 class PersonResource(CreditsMixin, RecordResource):
     credit_other = "production"

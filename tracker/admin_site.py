@@ -109,11 +109,18 @@ class TrackerAdminSite(admin.AdminSite):
         ]
 
     def index(self, request, extra_context=None):
-        from tracker.selectors.review import dashboard_get
+        from tracker.selectors.review import CLAIM_MODELS, dashboard_get
 
+        # Only the kinds of claim this user may open are counted and linked.
+        claim_models = [
+            model
+            for model in CLAIM_MODELS
+            if model in self._registry
+            and self._registry[model].has_view_permission(request)
+        ]
         extra_context = {
             **(extra_context or {}),
-            "dashboard": dashboard_get(),
+            "dashboard": dashboard_get(claim_models=claim_models),
             "recent": self.recent_for(request, limit=10),
         }
         return super().index(request, extra_context)

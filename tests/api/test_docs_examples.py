@@ -20,11 +20,13 @@ def _curl_commands() -> list[str]:
     return [line for line in text.splitlines() if "curl " in line]
 
 
-def _read_urls() -> list[str]:
+def _read_urls(*, staff: bool = False) -> list[str]:
+    """The read examples: the public ones, or (staff) those sent with a
+    token."""
     return [
         url
         for command in _curl_commands()
-        if " -X " not in command
+        if " -X " not in command and ("Authorization: Token" in command) is staff
         for url in CURL_URL.findall(command)
     ]
 
@@ -49,6 +51,22 @@ def test_the_guide_has_its_examples():
 def test_every_read_example_answers(api, demo_loaded, url):
     response = api.get(_path(url))
     assert response.status_code == 200, response.content
+
+
+@pytest.mark.parametrize("url", _read_urls(staff=True))
+def test_every_staff_read_example_answers_staff_only(
+    api, demo_loaded, token_client, url
+):
+    from tests import factories as f
+
+    staff = token_client(f.StaffFactory(username="desk"))
+
+    assert staff.get(_path(url)).status_code == 200
+    assert api.get(_path(url)).status_code == 400
+
+
+def test_the_staff_news_examples_are_there():
+    assert len(_read_urls(staff=True)) == 3
 
 
 def _results(api, fragment):

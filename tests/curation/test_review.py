@@ -1,6 +1,8 @@
 """The curation loop in the admin: the review queue per article, leads,
 matching memory, from an article to a source and a claim, permissions."""
 
+import datetime as dt
+
 import pytest
 from django.contrib.auth.models import Permission
 from django.core.management import call_command
@@ -12,8 +14,18 @@ from tests.web.news_factories import (
     FeedFactory,
     NewsArticleFactory,
 )
-from tracker.choices import LeadStatus, ReviewStatus
-from tracker.models import AmbiguousAlias, ArticleMatch, Feed, NewsArticle, Source
+from tracker.choices import CitationStance, LeadStatus, ReviewStatus
+from tracker.models import (
+    AmbiguousAlias,
+    ArticleMatch,
+    AwardOutcome,
+    Citation,
+    Feed,
+    NewsArticle,
+    Production,
+    Source,
+    Statement,
+)
 from tracker.news.match import Entity, Matcher
 from tracker.news.match_store import entities_load
 from tracker.services.review import matches_decide
@@ -406,11 +418,75 @@ def test_the_ambiguous_alias_list_costs_the_same_queries_for_1_or_n(admin_client
     )
 
 
+def disputed(claim):
+    """The claim, with a current citation disputing it."""
+    Citation.objects.create(
+        claim=claim,
+        source=factories.SourceFactory(),
+        stance=CitationStance.DISPUTES,
+        quote="It did not.",
+    )
+    return claim
+
+
+def test_the_dashboard_counts_and_links_the_disputed_claims(admin_client):
+    statement = disputed(factories.StatementFactory())
+    outcome = disputed(factories.AwardOutcomeFactory())
+    production = disputed(factories.ProductionFactory(title="Disputed show"))
+    # Deprecated: it no longer stands, so nothing is left to settle.
+    old = disputed(factories.StatementFactory())
+    Statement.objects.filter(pk=old.pk).update(
+        deprecated_on=dt.date(2025, 1, 1), deprecation_reason="Retracted."
+    )
+    factories.StatementFactory()  # undisputed
+    Citation.objects.create(
+        claim=factories.PolicyFactory(),
+        source=factories.SourceFactory(),
+        stance=CitationStance.DISPUTES,
+        deprecated_on=dt.date(2025, 1, 1),
+        deprecation_reason="The source corrected itself.",
+    )
+
+    response = admin_client.get(reverse("admin:index"))
+
+    dashboard = response.context["dashboard"]
+    assert dashboard.disputed_total == 3
+    assert {(g.model, g.count) for g in dashboard.disputed_claims} == {
+        (Statement, 1),
+        (AwardOutcome, 1),
+        (Production, 1),
+    }
+    page = response.content.decode()
+    statements = reverse("admin:tracker_statement_changelist")
+    assert f"{statements}?disputed=yes&amp;deprecated=no" in page
+    for claim in (statement, outcome, production):
+        name = claim._meta.model_name
+        assert reverse(f"admin:tracker_{name}_change", args=[claim.pk]) in page
+    assert reverse("admin:tracker_statement_change", args=[old.pk]) not in page
+    listed = admin_client.get(f"{statements}?disputed=yes&deprecated=no")
+    assert list(listed.context["cl"].result_list) == [statement]
+
+
+def test_the_dashboard_counts_only_the_claims_a_viewer_may_open(client):
+    disputed(factories.StatementFactory())
+    disputed(factories.PolicyFactory())
+    client.force_login(staff_with("view_statement"))
+
+    response = client.get(reverse("admin:index"))
+
+    assert [g.model for g in response.context["dashboard"].disputed_claims] == [
+        Statement
+    ]
+
+
 def test_the_dashboard_costs_the_same_queries_for_1_or_n(admin_client):
     def make():
         FeedFactory(last_status="error", last_error="HTTP 500")
         pending(NewsArticleFactory())
         factories.StatementFactory()
+        disputed(factories.StatementFactory())
+        disputed(factories.AwardOutcomeFactory(production=None))
+        disputed(factories.CampaignMilestoneFactory())
 
     assert _queries_for(admin_client, reverse("admin:index"), make, 1) == (
         _queries_for(admin_client, reverse("admin:index"), make, 4)

@@ -9,7 +9,14 @@ from django.core.management import CommandError, call_command
 from tests import factories
 from tracker import choices
 from tracker.admin.resources import RESOURCES, ProductionResource
-from tracker.models import Citation, Credit, Production
+from tracker.models import (
+    AwardOutcome,
+    Citation,
+    Cohort,
+    Credit,
+    Organization,
+    Production,
+)
 from tracker.services.spreadsheets import (
     SheetRefused,
     sheet_import,
@@ -202,6 +209,27 @@ def test_the_commands_round_trip_with_a_dry_run(tmp_path):
     assert "0 new, 0 updated" in out.getvalue()
 
 
+@pytest.mark.parametrize("extension", ["csv", "xlsx"])
+def test_the_commands_round_trip_every_resource(tmp_path, extension):
+    call_command("load_demo_data")
+    said = {}
+
+    for name in RESOURCES:
+        path = tmp_path / f"{name}.{extension}"
+        out = io.StringIO()
+        call_command("export_records", name, str(path), stdout=io.StringIO())
+        call_command("import_records", name, str(path), stdout=out)
+        said[name] = out.getvalue().strip()
+
+    for name, resource in RESOURCES.items():
+        count = resource().get_queryset().count()
+        assert count > 0, name
+        assert said[name] == (
+            f"Imported {name} from {tmp_path / f'{name}.{extension}'}: "
+            f"0 new, 0 updated, {count} unchanged."
+        )
+
+
 def test_import_records_names_the_problem_and_writes_nothing(tmp_path):
     path = tmp_path / "productions.csv"
     path.write_text("slug,title,kind\na,A,feature\nb,B,opera\n")
@@ -226,3 +254,113 @@ def test_the_production_sheet_names_its_columns():
 
     assert headers[:3] == ["slug", "title", "kind"]
     assert "credits" in headers and "citation_1_source_url" in headers
+
+
+# --- cohorts -----------------------------------------------------------------
+
+
+def test_a_cohort_travels_with_its_members_and_list_source():
+    listing = factories.SourceFactory(url="https://awards.example.org/2021")
+    for slug in ("normal-people", "i-may-destroy-you"):
+        factories.ProductionFactory(slug=slug, cite=False)
+    sheet = csv(
+        "slug,name,inclusion_rule,list_source,year,self_selected,members\n"
+        "bafta-2021,BAFTA TV 2021,Every nominee,https://awards.example.org/2021,"
+        "2021,false,normal-people|i-may-destroy-you\n"
+    )
+
+    result = import_("cohorts", sheet)
+    exported = export("cohorts")
+    back = import_("cohorts", exported)
+
+    cohort = Cohort.objects.get()
+    assert result.totals["new"] == 1
+    assert cohort.list_source == listing
+    assert sorted(cohort.members.values_list("slug", flat=True)) == [
+        "i-may-destroy-you",
+        "normal-people",
+    ]
+    assert "i-may-destroy-you|normal-people" in exported.decode()
+    assert back.totals["skip"] == 1 and back.totals["update"] == 0
+
+
+def test_a_changed_member_list_is_an_update():
+    factories.ProductionFactory(slug="one", cite=False)
+    factories.ProductionFactory(slug="two", cite=False)
+    import_("cohorts", csv("slug,name,inclusion_rule,members\nc,C,Rule,one\n"))
+
+    result = import_("cohorts", csv("slug,name,inclusion_rule,members\nc,C,Rule,two\n"))
+
+    assert result.totals["update"] == 1
+    assert list(Cohort.objects.get().members.values_list("slug", flat=True)) == ["two"]
+
+
+@pytest.mark.parametrize(
+    ("cell", "column", "named"),
+    [
+        ("members", "one|no-such-show", "No production with slug 'no-such-show'"),
+        ("list_source", "https://nowhere.example/x", "No source with URL or slug"),
+    ],
+)
+def test_a_bad_cohort_cell_is_refused_naming_row_and_column(cell, column, named):
+    factories.ProductionFactory(slug="one", cite=False)
+    sheet = csv(
+        f"slug,name,inclusion_rule,{cell}\nfine,Fine,Rule,\nbad,Bad,Rule,{column}\n"
+    )
+
+    with pytest.raises(SheetRefused) as refused:
+        import_("cohorts", sheet)
+
+    assert f"Row 3, column {cell}: {named}" in str(refused.value)
+    assert not Cohort.objects.exists()
+
+
+def test_an_unknown_person_of_an_award_outcome_names_its_column():
+    category = factories.AwardOutcomeFactory().category
+    sheet = csv(
+        "slug,category,ceremony_year,people,result\n"
+        f"new-one,{category.slug},2021,nobody-at-all,won\n"
+    )
+
+    with pytest.raises(SheetRefused) as refused:
+        import_("award-outcomes", sheet)
+
+    assert "Row 2, column people: No person with slug 'nobody-at-all'" in str(
+        refused.value
+    )
+
+
+def test_a_new_award_outcome_without_a_production_imports():
+    outcome = factories.AwardOutcomeFactory()
+    factories.PersonFactory(slug="ita-obrien")
+    source_url = outcome.citations.first().source.url
+    sheet = csv(
+        "slug,category,ceremony_year,people,result,citation_1_source_url\n"
+        f"new-one,{outcome.category.slug},2022,ita-obrien,won,{source_url}\n"
+    )
+
+    result = import_("award-outcomes", sheet)
+
+    assert result.totals["new"] == 1
+    assert AwardOutcome.objects.get(slug="new-one").people.get().slug == "ita-obrien"
+
+
+def test_the_organizations_sheet_lists_parents_first_so_it_imports_afresh():
+    group = factories.OrganizationFactory(name="Zeta Group")
+    studio = factories.OrganizationFactory(name="Alpha Studio", parent=group)
+    films = factories.OrganizationFactory(name="Beta Films", parent=studio)
+    data = export("organizations")
+    for organization in (films, studio, group):
+        organization.delete()
+
+    result = import_("organizations", data)
+
+    assert [line.split(",")[0] for line in data.decode().splitlines()[1:]] == [
+        "zeta-group",
+        "alpha-studio",
+        "beta-films",
+    ]
+    assert result.totals["new"] == 3
+    assert Organization.objects.get(slug="beta-films").parent.parent.slug == (
+        "zeta-group"
+    )

@@ -40,6 +40,7 @@ from .resources import (
     AwardOutcomeResource,
     CampaignMilestoneResource,
     CampaignResource,
+    CohortResource,
     IndustryStatisticResource,
     OrganizationResource,
     PersonResource,
@@ -579,7 +580,8 @@ class CampaignAdmin(SpreadsheetAdmin, TrackerAdmin):
 
 
 @admin.register(Cohort)
-class CohortAdmin(TrackerAdmin):
+class CohortAdmin(SpreadsheetAdmin, TrackerAdmin):
+    resource_classes = (CohortResource,)
     list_display = ("name", "year", "self_selected", "member_count", "list_source")
     list_filter = ("self_selected", "year")
     list_select_related = ("list_source",)

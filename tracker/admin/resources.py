@@ -19,8 +19,11 @@ One resource per record type, each a plain class. What they share:
 - credits travel with productions and people, one per line:
   `person-slug:role` (or `production-slug:role`), with `:note` after it
   when there is one; likewise added or updated, never removed;
+- a cohort's members are its productions' slugs, separated by `|`, and
+  its list source is named as a citation's source is (URL, or slug);
 - an unknown column or the same key on two rows refuses the whole sheet
-  before any row is read.
+  before any row is read; an unknown record in a cell is named by its row
+  and column.
 
 A sheet exported from the tracker imports back as "no changes".
 """
@@ -42,6 +45,7 @@ from tracker.models import (
     CampaignMilestone,
     Citation,
     CitedClaim,
+    Cohort,
     Credit,
     IndustryStatistic,
     Organization,
@@ -156,6 +160,29 @@ class SlugsWidget(widgets.ManyToManyWidget):
         return "|".join(sorted(o.slug for o in value.all()))
 
 
+class SourceRefWidget(widgets.ForeignKeyWidget):
+    """A source named as citations name it: its URL, or its slug for one
+    without a URL."""
+
+    def __init__(self):
+        super().__init__(Source, field="slug")
+
+    def clean(self, value, row=None, **kwargs):
+        if blank(value):
+            return None
+        ref = str(value).strip()
+        source = source_find(ref)
+        if source is None:
+            raise ValueError(
+                f"No source with URL or slug {ref}: add it to the tracker first "
+                "(the sources sheet, or the admin)."
+            )
+        return source
+
+    def render(self, value, obj=None, **kwargs):
+        return "" if value is None else source_ref(value)
+
+
 def slug_field(name: str, model) -> fields.Field:
     return fields.Field(attribute=name, column_name=name, widget=SlugWidget(model))
 
@@ -242,6 +269,18 @@ class RecordResource(resources.ModelResource):
             super().import_instance(instance, row, **kwargs)
         except ValidationError as exc:
             errors = exc.update_error_dict(errors)
+        # Many-to-many cells are only read when the row is saved, where an
+        # unknown slug would be an error of the row without its column:
+        # read them here too, so the column is named.
+        for field in self.get_import_fields():
+            if (
+                isinstance(field.widget, widgets.ManyToManyWidget)
+                and field.column_name in row
+            ):
+                try:
+                    field.clean(row, **kwargs)
+                except ValueError as exc:
+                    errors[field.column_name] = [str(exc)]
         if self.cited:
             errors.update(self.citations_read(instance, row))
         errors.update(self.extras_read(instance, row))
@@ -494,6 +533,24 @@ class OrganizationResource(RecordResource):
         fields = ("slug", "name", "kind", "aliases", "website", "parent", "description")
         skip_unchanged = True
         clean_model_instances = True
+
+    def export(self, queryset=None, **kwargs):
+        # Parents before their children, so the sheet imports into a fresh
+        # tracker: a row may only name a parent that is already there.
+        if queryset is None:
+            queryset = self.get_queryset()
+        parents = dict(Organization.objects.values_list("pk", "parent_id"))
+
+        def depth(pk, seen=()):
+            parent = parents.get(pk)
+            return (
+                0
+                if parent is None or parent in seen
+                else 1 + depth(parent, (*seen, pk))
+            )
+
+        rows = sorted(queryset, key=lambda o: (depth(o.pk), o.name, o.pk))
+        return super().export(rows, **kwargs)
 
 
 class PersonResource(CreditsMixin, RecordResource):
@@ -748,6 +805,37 @@ class CampaignMilestoneResource(RecordResource):
         return super().get_queryset().select_related("campaign")
 
 
+class CohortResource(RecordResource):
+    list_source = fields.Field(
+        attribute="list_source", column_name="list_source", widget=SourceRefWidget()
+    )
+    members = slugs_field("members", Production)
+
+    class Meta:
+        model = Cohort
+        import_id_fields = ("slug",)
+        fields = (
+            "slug",
+            "name",
+            "description",
+            "inclusion_rule",
+            "list_source",
+            "year",
+            "self_selected",
+            "members",
+        )
+        skip_unchanged = True
+        clean_model_instances = True
+
+    def get_queryset(self):
+        return (
+            super()
+            .get_queryset()
+            .select_related("list_source")
+            .prefetch_related("members")
+        )
+
+
 # The names `export_records` and `import_records` take, in the order a
 # fresh tracker imports them (each sheet names records of the ones above).
 RESOURCES: dict[str, type[RecordResource]] = {
@@ -763,4 +851,5 @@ RESOURCES: dict[str, type[RecordResource]] = {
     "statistics": IndustryStatisticResource,
     "campaigns": CampaignResource,
     "milestones": CampaignMilestoneResource,
+    "cohorts": CohortResource,
 }

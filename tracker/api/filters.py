@@ -29,7 +29,7 @@ from tracker.models import (
 )
 from tracker.querysets import filter_disputed
 from tracker.search import search_filter
-from tracker.selectors.news import article_matches
+from tracker.selectors.news import UNMATCHED, article_matches
 
 from .schema import SLUG_PATTERN
 
@@ -481,8 +481,10 @@ class CohortFilter(StrictFilterSet):
 # --- News --------------------------------------------------------------------
 
 # Staff (and only staff, see views.review_status_requested) may read the
-# review queue instead of the approved articles.
+# review queue, or the articles matching nothing and the leads among them,
+# instead of the approved articles.
 REVIEW_STATUS = "review_status"
+LEADS = "leads"
 ENTITY_MODELS = {
     choices.MatchEntityType.PRODUCTION: Production,
     choices.MatchEntityType.PERSON: Person,
@@ -542,10 +544,21 @@ class NewsFilter(StrictFilterSet):
         help_text="Published on this date (YYYY-MM-DD) or earlier.",
     )
     review_status = df.ChoiceFilter(
-        choices=choices.ReviewStatus.choices,
+        choices=[
+            *choices.ReviewStatus.choices,
+            (UNMATCHED, "Matches nothing tracked"),
+        ],
         method="filter_review_status",
         help_text="Staff only: show articles with matches in this review "
-        "status instead of approved ones (anyone else gets a 400).",
+        f"status instead of approved ones, or ({UNMATCHED}) those that match "
+        "nothing at all (anyone else gets a 400).",
+    )
+    leads = StrictBooleanFilter(
+        method="filter_leads",
+        help_text="Staff only: true for the leads alone (open ones, flagged "
+        "as about intimacy coordination or an award mention, matching "
+        "nothing tracked), false to leave them out. With true, review_status "
+        f"may only be {UNMATCHED} (anyone else gets a 400).",
     )
 
     class Meta:
@@ -569,4 +582,8 @@ class NewsFilter(StrictFilterSet):
     def filter_review_status(self, queryset, name, value):
         # The selector already applied it: the prefetched matches depend on
         # it, so it has to be known before the filters run.
+        return queryset
+
+    def filter_leads(self, queryset, name, value):
+        # Applied by the selector too, with review_status.
         return queryset

@@ -8,6 +8,7 @@ import threading
 
 from csp.constants import NONCE
 from csp.decorators import csp_update
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import StreamingHttpResponse
 from django.urls import reverse
 from django.utils.decorators import method_decorator
@@ -20,7 +21,9 @@ from drf_spectacular.views import (
 )
 from rest_framework import status, viewsets
 from rest_framework.authentication import SessionAuthentication
+from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
+from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -29,9 +32,15 @@ from tracker.choices import ReviewStatus
 from tracker.models import NewsArticle
 from tracker.selectors import records
 from tracker.selectors.cohorts import cohort_list
-from tracker.selectors.news import news_article_list
+from tracker.selectors.news import (
+    NEWS_REVIEW_STATUSES,
+    UNMATCHED,
+    news_article_list,
+    stored_news_list,
+)
 from tracker.selectors.summary import case_summary
 from tracker.services.records import record_create, record_delete, record_update
+from tracker.services.review import article_source_take
 
 from . import filters, serializers
 from .authentication import ApiTokenAuthentication
@@ -54,25 +63,18 @@ class JsonErrorsMixin:
         return super().finalize_response(request, response, *args, **kwargs)
 
 
-class RecordViewSet(JsonErrorsMixin, viewsets.ModelViewSet):
-    lookup_field = "slug"
-    # Django's slug alphabet: the schema states it, and anything else is a
-    # 404 from the router instead of a query.
-    lookup_value_regex = "[-a-zA-Z0-9_]+"
-    http_method_names = ("get", "post", "put", "patch", "delete", "head", "options")
-    write_serializer_class = None
-    csv_name = "records"
+class WritesTakeNoQueryMixin:
+    """A write reads its body only: a query parameter on it is a mistake
+    the client should hear about, as reads refuse theirs."""
+
+    write_actions = ("create", "update", "partial_update", "destroy")
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
-        # A write reads its body only: a query parameter on it is a
-        # mistake the client should hear about, as reads refuse theirs.
         # Only on a write the route offers: any other method is a 405.
-        if request.method.lower() in self.http_method_names and self.action in (
-            "create",
-            "update",
-            "partial_update",
-            "destroy",
+        if (
+            request.method.lower() in self.http_method_names
+            and self.action in self.write_actions
         ):
             unknown = sorted(set(request.query_params) - {"format"})
             if unknown:
@@ -82,10 +84,11 @@ class RecordViewSet(JsonErrorsMixin, viewsets.ModelViewSet):
                     )
                 )
 
-    def get_serializer_class(self):
-        if self.action in ("create", "update", "partial_update"):
-            return self.write_serializer_class
-        return self.serializer_class
+
+class CsvListMixin:
+    """A list that streams every matching record as CSV when asked."""
+
+    csv_name = "records"
 
     def list(self, request, *args, **kwargs):
         if getattr(request.accepted_renderer, "format", "") == "csv":
@@ -105,6 +108,22 @@ class RecordViewSet(JsonErrorsMixin, viewsets.ModelViewSet):
         )
         response["Content-Disposition"] = f'attachment; filename="{self.csv_name}.csv"'
         return response
+
+
+class RecordViewSet(
+    JsonErrorsMixin, WritesTakeNoQueryMixin, CsvListMixin, viewsets.ModelViewSet
+):
+    lookup_field = "slug"
+    # Django's slug alphabet: the schema states it, and anything else is a
+    # 404 from the router instead of a query.
+    lookup_value_regex = "[-a-zA-Z0-9_]+"
+    http_method_names = ("get", "post", "put", "patch", "delete", "head", "options")
+    write_serializer_class = None
+
+    def get_serializer_class(self):
+        if self.action in ("create", "update", "partial_update"):
+            return self.write_serializer_class
+        return self.serializer_class
 
     # Writes: the serializer validates the shape, a service does the write
     # (full_clean, the citation rule) and the answer is the read shape.
@@ -320,14 +339,21 @@ class CampaignViewSet(RecordViewSet):
     csv_name = "campaigns"
 
 
-# --- News: read-only for everyone. The pipeline writes articles and staff
-# review matches in the admin. Staff (token or admin session) may also read
-# the review queue with ?review_status=; anyone else giving that parameter
-# gets a 400 naming it, so a pending match is never taken for a public one.
+# --- News: read-only for the public. The pipeline writes articles and
+# staff review matches in the admin. Staff (token or admin session) may also
+# read the review queue with ?review_status=, the articles matching nothing
+# with ?review_status=unmatched and the leads with ?leads=; anyone else
+# giving those parameters gets a 400 naming them, so a pending match is
+# never taken for a public one. The one write is staff making a source of
+# an article.
 
 REVIEW_QUEUE_STAFF_ONLY = (
-    "Only staff may read the review queue; authenticate with a staff token "
-    "or leave this parameter out."
+    "Only staff may read the review queue and the leads; authenticate with "
+    "a staff token or leave this parameter out."
+)
+LEADS_MATCH_NOTHING = (
+    "The leads match nothing tracked: leave review_status out, or give "
+    f"review_status={UNMATCHED}."
 )
 
 
@@ -335,18 +361,46 @@ def _is_staff(user) -> bool:
     return bool(user and user.is_authenticated and user.is_staff)
 
 
-def review_status_requested(request) -> str:
-    """The review status to show: approved unless staff ask for another."""
-    raw = request.query_params.get(filters.REVIEW_STATUS)
-    if raw is None:
-        return ReviewStatus.APPROVED
-    if not _is_staff(request.user):
-        raise ValidationError({filters.REVIEW_STATUS: [REVIEW_QUEUE_STAFF_ONLY]})
-    if raw not in ReviewStatus.values:
-        raise ValidationError(
-            {filters.REVIEW_STATUS: [f"One of: {', '.join(ReviewStatus.values)}."]}
-        )
+def _staff_parameter(request, name: str) -> str | None:
+    raw = request.query_params.get(name)
+    if raw is not None and not _is_staff(request.user):
+        raise ValidationError({name: [REVIEW_QUEUE_STAFF_ONLY]})
     return raw
+
+
+def leads_requested(request) -> bool | None:
+    """True for only the leads, False for none of them, None for either."""
+    raw = _staff_parameter(request, filters.LEADS)
+    if raw is None:
+        return None
+    try:
+        return filters.StrictBooleanField().clean(raw)
+    except DjangoValidationError as error:
+        raise ValidationError({filters.LEADS: error.messages}) from error
+
+
+def review_status_requested(request, *, leads: bool | None = None) -> str:
+    """The review status to show: approved unless staff ask for another
+    (the leads, which match nothing, are shown as unmatched)."""
+    raw = _staff_parameter(request, filters.REVIEW_STATUS)
+    if raw is None:
+        return UNMATCHED if leads else ReviewStatus.APPROVED
+    if raw not in NEWS_REVIEW_STATUSES:
+        raise ValidationError(
+            {filters.REVIEW_STATUS: [f"One of: {', '.join(NEWS_REVIEW_STATUSES)}."]}
+        )
+    if leads and raw != UNMATCHED:
+        raise ValidationError({filters.LEADS: [LEADS_MATCH_NOTHING]})
+    return raw
+
+
+class MayMakeSources(BasePermission):
+    """Staff holding the permission to add sources: the Editor role. Anyone
+    without credentials gets a 401, anyone else without it a 403."""
+
+    def has_permission(self, request, view):
+        user = request.user
+        return _is_staff(user) and user.has_perm("tracker.add_source")
 
 
 CSV_PARAMETER = OpenApiParameter(
@@ -358,8 +412,25 @@ CSV_PARAMETER = OpenApiParameter(
 DESCRIPTION = (
     "Trade-press articles naming productions, people or organizations the "
     "tracker holds, newest first, once staff approved the match. Filter by "
-    "record with ?entity=production:<slug> (or person:, organization:)."
+    "record with ?entity=production:<slug> (or person:, organization:). "
+    "Staff also read the review queue (?review_status=), the articles that "
+    "match nothing (?review_status=unmatched) and the leads (?leads=true)."
 )
+STAFF_PARAMETERS = [
+    OpenApiParameter(
+        filters.REVIEW_STATUS,
+        str,
+        enum=list(NEWS_REVIEW_STATUSES),
+        description="Staff only: read an article waiting for review, or one "
+        "that matches nothing (unmatched).",
+    ),
+    OpenApiParameter(
+        filters.LEADS,
+        bool,
+        description="Staff only: true to read a lead (an IC or award article "
+        "matching nothing tracked), false for any other article.",
+    ),
+]
 
 
 @extend_schema_view(
@@ -371,22 +442,17 @@ DESCRIPTION = (
     ),
     retrieve=extend_schema(
         summary="One news article, by id",
-        parameters=[
-            OpenApiParameter(
-                filters.REVIEW_STATUS,
-                str,
-                enum=ReviewStatus.values,
-                description="Staff only: read an article waiting for review.",
-            )
-        ],
+        parameters=STAFF_PARAMETERS,
         tags=["news"],
     ),
 )
-class NewsArticleViewSet(RecordViewSet):
+class NewsArticleViewSet(
+    JsonErrorsMixin,
+    WritesTakeNoQueryMixin,
+    CsvListMixin,
+    viewsets.ReadOnlyModelViewSet,
+):
     __doc__ = DESCRIPTION
-    # Read-only: any other method is a JSON 401/403 (permissions come first)
-    # or 405.
-    http_method_names = ("get", "head", "options")
     # Staff reviewing in the admin can read the queue from the same browser.
     authentication_classes = (ApiTokenAuthentication, SessionAuthentication)
     queryset = NewsArticle.objects.none()
@@ -396,11 +462,53 @@ class NewsArticleViewSet(RecordViewSet):
     lookup_field = "pk"
     lookup_value_regex = r"\d+"
     csv_name = "news"
+    write_actions = ("source",)
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return NewsArticle.objects.none()
-        return news_article_list(review_status=review_status_requested(self.request))
+        if self.action == "source":
+            return stored_news_list()
+        leads = leads_requested(self.request)
+        return news_article_list(
+            review_status=review_status_requested(self.request, leads=leads),
+            leads=leads,
+        )
+
+    def filter_queryset(self, queryset):
+        # A write takes no filters (WritesTakeNoQueryMixin refused them).
+        if self.action == "source":
+            return queryset
+        return super().filter_queryset(queryset)
+
+    @extend_schema(
+        summary="Make a source of an article (staff who may add sources)",
+        description="The article as a source: its URL, title, publisher (the "
+        "feed's organization) and date. A source already holding its URL is "
+        "returned instead (200, not 201); an open lead is promoted. Any stored "
+        "article, matched or not.",
+        request=None,
+        responses={
+            201: serializers.SourceSerializer,
+            200: serializers.SourceSerializer,
+        },
+        tags=["news"],
+    )
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path="source",
+        permission_classes=(MayMakeSources,),
+    )
+    def source(self, request, pk=None):
+        source, created = article_source_take(
+            article=self.get_object(), reviewer=request.user
+        )
+        fresh = records.source_list().get(pk=source.pk)
+        return Response(
+            serializers.SourceSerializer(fresh).data,
+            status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
+        )
 
 
 COHORTS_DESCRIPTION = (

@@ -160,7 +160,10 @@ class AwardOutcome(SluggedModel, CitedClaim):
 
     def __str__(self):
         year = f" {self.ceremony_year}" if self.ceremony_year else ""
-        subject = self.production or ", ".join(p.name for p in self.people.all())
+        # An unsaved outcome has no people yet; asking would raise an error
+        # whose message is this very string.
+        people = self.people.all() if self.pk else ()
+        subject = self.production or ", ".join(p.name for p in people)
         return f"{self.category}{year} - {self.get_result_display()}: {subject}"
 
     @property

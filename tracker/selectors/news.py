@@ -4,16 +4,23 @@ joined and prefetched so a page costs the same number of queries whatever
 its length.
 
 Only approved matches are shown to the public: a pending or rejected match
-is the matcher's guess, not something the tracker stands behind."""
+is the matcher's guess, not something the tracker stands behind. Staff
+also read the articles that match nothing, and the leads among them."""
 
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.functions import Coalesce
 
 from tracker.choices import ReviewStatus
 from tracker.models import ArticleMatch, NewsArticle, Organization, Person, Production
+from tracker.selectors.review import leads_list
 
 CASE_NEWS_LIMIT = 5
 ENTITY_NEWS_LIMIT = 10
+
+# Beside the review statuses of a match, what staff ask for to read the
+# stored articles that match nothing at all (no match has this status).
+UNMATCHED = "unmatched"
+NEWS_REVIEW_STATUSES = (*ReviewStatus.values, UNMATCHED)
 
 
 def article_matches(review_status: str) -> QuerySet[ArticleMatch]:
@@ -23,19 +30,33 @@ def article_matches(review_status: str) -> QuerySet[ArticleMatch]:
 def news_article_list(
     *,
     review_status: str = ReviewStatus.APPROVED,
+    leads: bool | None = None,
     matches_ordering: tuple[str, ...] = ("-score", "id"),
 ) -> QuerySet[NewsArticle]:
-    """Articles with at least one match in `review_status`, newest first;
-    `article.shown_matches` holds those matches, best score first unless
-    `matches_ordering` says otherwise.
+    """Articles with at least one match in `review_status` (or, for
+    UNMATCHED, with no match at all), newest first; `article.shown_matches`
+    holds those matches, best score first unless `matches_ordering` says
+    otherwise. `leads` keeps only the leads (True) or leaves them out
+    (False), as the leads admin defines them (selectors.review.leads_list).
 
     `dated_at` is the publication date or, for an entry that gave none,
     when it was stored: cursor pagination needs a sort key that is never
     null."""
-    matches = article_matches(review_status)
+    if review_status == UNMATCHED:
+        matches = ArticleMatch.objects.none()
+        articles = NewsArticle.objects.exclude(
+            Exists(ArticleMatch.objects.filter(article=OuterRef("pk")))
+        )
+    else:
+        matches = article_matches(review_status)
+        articles = NewsArticle.objects.filter(
+            Exists(matches.filter(article=OuterRef("pk")))
+        )
+    if leads is not None:
+        is_lead = Exists(leads_list().filter(pk=OuterRef("pk")))
+        articles = articles.filter(is_lead if leads else ~is_lead)
     return (
-        NewsArticle.objects.filter(Exists(matches.filter(article=OuterRef("pk"))))
-        .select_related("feed__publisher")
+        articles.select_related("feed__publisher")
         .prefetch_related(
             Prefetch(
                 "matches",
@@ -80,3 +101,9 @@ def approved_news_list(
         F("published_at").desc(nulls_last=True), "-created_at", "-pk"
     )
     return list(articles[:limit])
+
+
+def stored_news_list() -> QuerySet[NewsArticle]:
+    """Every stored article, matched or not, with what making a source of
+    one reads (its feed's publisher)."""
+    return NewsArticle.objects.select_related("feed__publisher")

@@ -15,9 +15,30 @@ from tracker.models import (
     AwardCategory,
     AwardMention,
     AwardOutcome,
+    CampaignMilestone,
     Feed,
+    IndustryStatistic,
     NewsArticle,
+    Policy,
+    Production,
+    Statement,
 )
+from tracker.querysets import current, disputed_q
+
+# Every kind of claim, in the admin's order; the dashboard counts the
+# disputed ones of each.
+CLAIM_MODELS = (
+    Production,
+    Statement,
+    AwardCategory,
+    AwardOutcome,
+    AwardMention,
+    Policy,
+    IndustryStatistic,
+    CampaignMilestone,
+)
+# How many disputed claims of each kind the dashboard names.
+DISPUTED_SHOWN = 5
 
 
 def pending_matches() -> QuerySet[ArticleMatch]:
@@ -71,16 +92,69 @@ def failing_feeds() -> QuerySet[Feed]:
 
 
 @dataclass
+class DisputedClaims:
+    """The current claims of one kind that a citation disputes: how many,
+    and the latest changed of them."""
+
+    model: type
+    count: int
+    latest: list
+
+    @property
+    def label(self) -> str:
+        meta = self.model._meta
+        return str(meta.verbose_name if self.count == 1 else meta.verbose_name_plural)
+
+    @property
+    def changelist_url(self) -> str:
+        meta = self.model._meta
+        # The changelist's own filters (tracker.admin.core.CLAIM_FILTERS).
+        url = reverse(f"admin:{meta.app_label}_{meta.model_name}_changelist")
+        return f"{url}?disputed=yes&deprecated=no"
+
+    @property
+    def change_url_name(self) -> str:
+        meta = self.model._meta
+        return f"admin:{meta.app_label}_{meta.model_name}_change"
+
+
+def disputed_claims_list(*, models=CLAIM_MODELS, shown=DISPUTED_SHOWN):
+    """For each kind of claim with any disputed, the count and the latest
+    changed ones (named with what their names need joined): two queries a
+    kind, whatever the numbers."""
+    groups = []
+    for model in models:
+        disputed = current(model._default_manager.filter(disputed_q(model)))
+        count = disputed.count()
+        if not count:
+            continue
+        joins, prefetches = name_joins(model)
+        latest = (
+            disputed.select_related(*joins)
+            .prefetch_related(*prefetches)
+            .order_by("-updated_at", "-pk")[:shown]
+        )
+        groups.append(DisputedClaims(model, count, list(latest)))
+    return groups
+
+
+@dataclass
 class Dashboard:
     pending_articles: int
     pending_matches: int
     leads: int
     ambiguous_aliases: int
     failing_feeds: list
-    disputed_claims: int | None
+    disputed_claims: list[DisputedClaims]
+
+    @property
+    def disputed_total(self) -> int:
+        return sum(group.count for group in self.disputed_claims)
 
 
-def dashboard_get() -> Dashboard:
+def dashboard_get(*, claim_models=CLAIM_MODELS) -> Dashboard:
+    """What waits for staff; `claim_models` are the kinds of claim whose
+    disputes the reader may open."""
     return Dashboard(
         pending_articles=NewsArticle.objects.filter(
             Exists(pending_matches().filter(article=OuterRef("pk")))
@@ -91,7 +165,7 @@ def dashboard_get() -> Dashboard:
             cleared_at__isnull=True
         ).count(),
         failing_feeds=list(failing_feeds()[:10]),
-        disputed_claims=None,
+        disputed_claims=disputed_claims_list(models=claim_models),
     )
 
 
@@ -104,6 +178,17 @@ NAME_JOINS = {
     AwardOutcome: (("category__award_body", "production"), ("people",)),
     AwardMention: (("speaker", "coordinator"), ()),
 }
+
+
+def name_joins(model) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """What to select_related and prefetch to name rows of `model`: its
+    NAME_JOINS, or else every foreign key."""
+    if model in NAME_JOINS:
+        return NAME_JOINS[model]
+    fks = tuple(
+        f.name for f in model._meta.concrete_fields if f.is_relation and f.many_to_one
+    )
+    return fks, ()
 
 
 @dataclass
@@ -147,14 +232,8 @@ def recent_changes(*, models, limit: int = 50, user_id=None) -> list[RecentChang
         ids_by_model.setdefault(model, set()).add(record.id)
     live = {}
     for model, ids in ids_by_model.items():
-        joins, prefetches = NAME_JOINS.get(model, (None, ()))
-        queryset = model._default_manager.all()
-        fks = [
-            f.name
-            for f in model._meta.concrete_fields
-            if f.is_relation and f.many_to_one
-        ]
-        queryset = queryset.select_related(*(joins if joins is not None else fks))
+        joins, prefetches = name_joins(model)
+        queryset = model._default_manager.select_related(*joins)
         if prefetches:
             queryset = queryset.prefetch_related(*prefetches)
         live[model] = queryset.in_bulk(ids)

@@ -12,6 +12,7 @@ from django.utils import timezone
 from tracker.choices import LeadStatus, ReviewStatus, SourceKind
 from tracker.models import AmbiguousAlias, ArticleMatch, NewsArticle, Source
 from tracker.news.services import matches_review
+from tracker.selectors.review import leads_list
 
 ENTITY_FIELDS = ("production", "person", "organization")
 
@@ -171,3 +172,14 @@ def lead_promote(*, article: NewsArticle, reviewer) -> tuple[Source, bool]:
         lead_reviewed_at=timezone.now(),
     )
     return source, created
+
+
+@transaction.atomic
+def article_source_take(*, article: NewsArticle, reviewer) -> tuple[Source, bool]:
+    """The article as a source, wherever staff found it (the staff API): an
+    open lead is promoted, as the leads admin does, so it leaves the leads;
+    any other article is made a source, as the review queue does. Returns
+    (source, created)."""
+    if leads_list().filter(pk=article.pk).exists():
+        return lead_promote(article=article, reviewer=reviewer)
+    return article_source_make(article=article)

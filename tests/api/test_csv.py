@@ -105,3 +105,11 @@ def test_a_single_record_also_answers_csv(api):
     assert response["Content-Type"].startswith("text/csv")
     (row,) = csv.DictReader(io.StringIO(response.content.decode()))
     assert row["name"] == "Ita O'Brien"
+
+
+@pytest.mark.parametrize("path", ["/api/v1/productions/", "/api/v1/news/"])
+def test_a_malformed_page_size_is_refused_for_csv_too(api, path):
+    """A CSV takes every row, yet page_size=null is the 400 it is on JSON."""
+    response = api.get(path, {"format": "csv", "page_size": "null"})
+    assert response.status_code == 400
+    assert "page_size" in response.json()

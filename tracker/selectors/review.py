@@ -10,33 +10,17 @@ from django.urls import NoReverseMatch, reverse
 
 from tracker.choices import FeedStatus, LeadStatus, ReviewStatus
 from tracker.models import (
+    CLAIM_MODELS,
     AmbiguousAlias,
     ArticleMatch,
     AwardCategory,
     AwardMention,
     AwardOutcome,
-    CampaignMilestone,
     Feed,
-    IndustryStatistic,
     NewsArticle,
-    Policy,
-    Production,
-    Statement,
 )
 from tracker.querysets import current, disputed_q
 
-# Every kind of claim, in the admin's order; the dashboard counts the
-# disputed ones of each.
-CLAIM_MODELS = (
-    Production,
-    Statement,
-    AwardCategory,
-    AwardOutcome,
-    AwardMention,
-    Policy,
-    IndustryStatistic,
-    CampaignMilestone,
-)
 # How many disputed claims of each kind the dashboard names.
 DISPUTED_SHOWN = 5
 

@@ -225,7 +225,8 @@ def test_entity_filter_follows_the_review_status_staff_ask_for(
         ("ita-obrien", "production:<slug>"),
         ("studio:hbo", "production:<slug>"),
         ("person:", "production:<slug>"),
-        ("person:nobody-by-that-name", "No person has the slug"),
+        ("person:nobody-by-that-name", "does not exist"),
+        ("", "A value is required."),
     ),
 )
 def test_a_bad_entity_is_a_400_naming_the_parameter(db, api, value, message):

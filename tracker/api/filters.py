@@ -509,13 +509,21 @@ class EntityField(forms.CharField):
         entity = ENTITY_MODELS[kind].objects.filter(slug=slug).first()
         if entity is None:
             raise ValidationError(
-                f"No {kind} has the slug {slug!r}.", code="invalid_choice"
+                f"The {kind} with the slug {slug!r} does not exist.",
+                code="invalid_choice",
             )
         return kind, entity
 
 
-class EntityFilter(df.CharFilter):
+class EntityFilter(DescribedSchemaMixin, df.Filter):
+    """Not free text: a blank value is refused like a blank slug."""
+
     field_class = EntityField
+    # The shape the field accepts; which slugs exist is the database's say.
+    parameter_schema = {
+        "type": "string",
+        "pattern": rf"^(production|person|organization):{SLUG_PATTERN[1:]}",
+    }
 
 
 class NewsFilter(StrictFilterSet):

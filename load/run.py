@@ -149,27 +149,21 @@ def _data_prepare(productions: int) -> dict[str, int]:
     }
 
 
-def _responses_kept_since(started: float) -> int:
-    """How many whole responses the shared cache took since `started` (a
-    time.time()): tracker.middleware.PublicCacheMiddleware keeps one per URL,
-    format and data version, each for RESPONSE.ttl seconds, so an entry with
-    more time left than the TTL less the time since was set after it.
-    Nothing writes during a run: these are the requests rendered rather
-    than answered from the cache."""
+def _responses_kept() -> int:
+    """How many whole responses the shared cache holds under the current
+    data version: tracker.middleware.PublicCacheMiddleware keeps one per
+    URL, format and data version. Each mix starts by changing the version
+    and nothing else writes during a run, so these are the requests the mix
+    had rendered rather than answered from the cache (an entry lives
+    RESPONSE.ttl, longer than a warm-up and a mix together)."""
     from django.core.cache import cache
 
-    from tracker.caching import RESPONSE
+    from tracker.caching import RESPONSE, data_version
 
     # Django's Redis backend offers no key listing; its client does.
     client = cache._cache.get_client()
-    pattern = cache.make_key(f"{RESPONSE.prefix}:*")
-    keys = list(client.scan_iter(match=pattern, count=1000))
-    pipeline = client.pipeline(transaction=False)
-    for key in keys:
-        pipeline.ttl(key)
-    # A second of slack for the TTL's rounding down.
-    newer = RESPONSE.ttl - (time.time() - started) - 1
-    return sum(1 for left in pipeline.execute() if left >= newer)
+    pattern = cache.make_key(RESPONSE.key("*", version=data_version()))
+    return sum(1 for _ in client.scan_iter(match=pattern, count=1000))
 
 
 def _free_port() -> int:
@@ -381,14 +375,13 @@ def main(argv=None) -> int:
             data_changed()
             warmup = None
             if args.warmup not in ("0", "0s"):
-                warmed_from = time.time()
                 _locust(name, args.warmup, args, base, locust_env, OUT / "warmup")
                 warmup = _aggregate(OUT / "warmup_stats.csv")
-                warmup["rendered"] = _responses_kept_since(warmed_from)
-            started = time.time()
+                warmup["rendered"] = _responses_kept()
+            kept_before = _responses_kept()
             code = _locust(name, args.duration, args, base, locust_env, prefix)
             mixes[name] = _aggregate(Path(f"{prefix}_stats.csv"))
-            mixes[name]["rendered"] = _responses_kept_since(started)
+            mixes[name]["rendered"] = _responses_kept() - kept_before
             mixes[name]["warmup"] = warmup
             if code or mixes[name]["errors"]:
                 failed.append(

@@ -47,7 +47,12 @@ class FeedRefreshTask(Task):
 
 # No autoretry: a failed refresh is recorded on the feed and its next fetch
 # pushed back (services.backoff_delay); that schedule is the one retry layer.
-@shared_task(base=FeedRefreshTask, acks_late=True, expires=REFRESH_EXPIRES)
+# No result stored: the outcome is on the feed (last_status, last_error), and
+# nothing waits on the task, so a result row per feed in the database backend
+# would be a write and a round trip per refresh that no one reads.
+@shared_task(
+    base=FeedRefreshTask, acks_late=True, expires=REFRESH_EXPIRES, ignore_result=True
+)
 def refresh_feed(feed_id: int) -> dict:
     return feed_refresh(feed_id=feed_id).as_dict()
 

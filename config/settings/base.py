@@ -102,7 +102,12 @@ def database_from_env(default_sqlite_file) -> dict:
     (web, worker, benchmarks) should share."""
     database = env.db("DATABASE_URL", default=f"sqlite:///{default_sqlite_file}")
     database["ATOMIC_REQUESTS"] = False
-    database["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
+    # Persistent connections: a Celery task closes the connection it used
+    # unless it may live on, so at 0 every feed refresh paid a new
+    # PostgreSQL backend (a fork and a login). Checked before reuse, so a
+    # restarted database costs one failed request, not a worker's lifetime.
+    database["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+    database["CONN_HEALTH_CHECKS"] = True
     if database["ENGINE"] == "django.db.backends.sqlite3":
         # WAL lets the web server read while the worker writes. SQLite's
         # default page cache is 2 MB, so a large table is read from the OS
@@ -260,6 +265,10 @@ CELERY_CACHE_BACKEND = "default"
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# A refresh mostly waits on a distant feed, so a worker runs many more
+# processes than cores (Celery's default is one per core), as row 6 of
+# docs/performance.md measures it.
+CELERY_WORKER_CONCURRENCY = env.int("CELERY_WORKER_CONCURRENCY", default=16)
 CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=120)
 CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=180)
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"

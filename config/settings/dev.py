@@ -23,3 +23,7 @@ STORAGES["staticfiles"] = {  # noqa: F405
 TRACKER_BACKUP_SIGNING_KEY = env(
     "BACKUP_SIGNING_KEY", default="dev-only-backup-signing-key"
 )  # pragma: allowlist secret
+# runserver answers each request on a thread of its own, so a kept
+# connection would only outlive its thread (Django's advice: none in
+# development).
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)  # noqa: F405

@@ -30,3 +30,5 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     DATABASES["default"]["TEST"] = {  # noqa: F405
         "NAME": str(VAR_DIR / "test-tracker.sqlite3")  # noqa: F405
     }
+# As in development: live servers answer on threads of their own.
+DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405

@@ -62,3 +62,24 @@ def test_a_rematch_keeps_reviewed_matches_and_drops_stale_pending_ones(
     (kept,) = ArticleMatch.objects.all()
     assert kept.person == known_entities["coel"]
     assert kept.review_status == ReviewStatus.APPROVED
+
+
+def test_the_matcher_is_kept_until_a_name_changes_then_rebuilt(
+    db, django_assert_num_queries
+):
+    from tests.factories import PersonFactory
+    from tracker.news.match_store import matcher_get
+
+    first = matcher_get()
+    # Kept: one statement reads the stamp of every table of names.
+    with django_assert_num_queries(1):
+        assert matcher_get() is first
+
+    person = PersonFactory(name="Zubeida Okonkwo-Hart")
+    rebuilt = matcher_get()
+    assert rebuilt is not first
+    assert rebuilt.match("Zubeida Okonkwo-Hart on set", "").matches
+
+    person.aliases = ["Z. Okonkwo-Hart"]
+    person.save()
+    assert matcher_get().match("Z. Okonkwo-Hart on set", "").matches

@@ -124,6 +124,12 @@ def _replace_table(
         f"Python {machine['python']}, commit {machine['commit']}, "
         f"{dt.date.today().isoformat()}."
     )
+    if scale != 1:
+        # "What" names the sizes of scale 1; a reader must not take a small
+        # run's figure for the full-size one.
+        stamp += (
+            f" The sizes under What are scale 1's: this run used {scale:g} of each."
+        )
     path.write_text(
         text[: start + len(start_marker)] + f"\n{stamp}\n\n{table}\n" + text[end:]
     )

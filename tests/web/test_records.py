@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from tests import factories
 from tests.web import worlds
 from tests.web.test_pages import text
-from tracker.web.records import KINDS
+from tracker.web.records import KINDS, PERSON, PRODUCTION
 
 pytestmark = pytest.mark.django_db
 
@@ -136,3 +136,69 @@ def test_an_unknown_record_is_a_clean_404(client, db, path):
 
     assert response.status_code == 404
     assert b"Traceback" not in response.content
+
+
+def section_filter(kind, section) -> str:
+    """How a section's own query names the record: its rows' column (or the
+    join table's, for a many-to-many) IN (the record's id)."""
+    field = section.queryset().model._meta.get_field(section.pointing)
+    if field.many_to_many:
+        table = field.remote_field.through._meta.db_table
+        column = f"{kind.model._meta.model_name}_id"
+    else:
+        table, column = field.model._meta.db_table, field.column
+    return f'"{table}"."{column}" IN ('
+
+
+def section_queries(client, kind, url) -> dict[str, int]:
+    """How many queries the page sent for each section's rows, and for its
+    news (not counting the EXISTS inside the record's own query)."""
+    cache.clear()
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    sent = [query["sql"] for query in queries]
+    counts = {
+        section.attr: sum(section_filter(kind, section) in sql for sql in sent)
+        for section in kind.sections
+    }
+    counts["news"] = sum(
+        sql.startswith('SELECT "tracker_newsarticle".') for sql in sent
+    )
+    return {name: count for name, count in counts.items() if count}
+
+
+SECTION_HEADINGS = (
+    "outcomes-title",
+    "mentions-title",
+    "statements-title",
+    "news-title",
+)
+
+
+@pytest.mark.parametrize("kind", [PRODUCTION, PERSON], ids=lambda kind: kind.key)
+def test_a_record_with_nothing_in_a_section_sends_no_query_for_it(client, db, kind):
+    factory = (
+        factories.ProductionFactory if kind is PRODUCTION else factories.PersonFactory
+    )
+    url = kind.detail_url(factory(slug="bare"))
+
+    assert section_queries(client, kind, url) == {}
+    html = client.get(url).content.decode()
+    for heading in SECTION_HEADINGS:
+        assert f'id="{heading}"' not in html
+
+
+@pytest.mark.parametrize("kind", [PRODUCTION, PERSON], ids=lambda kind: kind.key)
+def test_a_record_with_rows_in_its_sections_fetches_each_once(client, hubs, kind):
+    slug = hubs["many"][kind.key].rstrip("/").rsplit("/", 1)[-1]
+    record = kind.model.objects.get(slug=slug)
+    filled = [
+        section.attr
+        for section in kind.sections
+        if section.queryset().filter(**{section.pointing: record}).exists()
+    ]
+
+    sent = section_queries(client, kind, kind.detail_url(record))
+
+    assert len(filled) >= 3
+    assert sent == dict.fromkeys(filled, 1)

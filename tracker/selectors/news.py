@@ -71,6 +71,15 @@ def news_article_list(
     )
 
 
+def approved_news_exists(field: str) -> Exists:
+    """Whether any approved match ties an article to the outer query's
+    record (`field`: production, person or organization), as the filter
+    of approved_news_list reads it."""
+    return Exists(
+        article_matches(ReviewStatus.APPROVED).filter(**{field: OuterRef("pk")})
+    )
+
+
 def approved_news_list(
     *,
     limit: int = CASE_NEWS_LIMIT,

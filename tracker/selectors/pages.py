@@ -6,9 +6,23 @@ The index pages read the API's list selectors (tracker.selectors.records)
 through the API's FilterSets, so a page and the API list it mirrors can
 never count differently."""
 
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.contenttypes.prefetch import GenericPrefetch
-from django.db.models import F, IntegerField, Max, Prefetch, QuerySet, Value
+from django.db.models import (
+    Exists,
+    F,
+    IntegerField,
+    Max,
+    Model,
+    OuterRef,
+    Prefetch,
+    QuerySet,
+    Value,
+    prefetch_related_objects,
+)
 
 from tracker.choices import AwardMentionKind, ICStatus, Stance
 from tracker.models import (
@@ -88,6 +102,50 @@ def _milestones() -> QuerySet[CampaignMilestone]:
     )
 
 
+@dataclass(frozen=True)
+class Section:
+    """Rows a record's page lists in a section of their own, which most
+    records have none of: a production with no award, a person who made no
+    statement. Their query, a prefetch with its own nested prefetches,
+    costs several milliseconds to build even when it finds nothing, so it
+    runs only when an EXISTS in the record's own query says there are rows;
+    the list is `record.<attr>` either way."""
+
+    attr: str
+    relation: str
+    queryset: Callable[[], QuerySet]
+    # The rows' field that points at the record (`people` for a many-to-many).
+    pointing: str
+
+    @property
+    def flag(self) -> str:
+        return f"has_{self.attr}"
+
+    def exists(self) -> Exists:
+        model = self.queryset().model
+        return Exists(model.objects.filter(**{self.pointing: OuterRef("pk")}))
+
+    def prefetch(self) -> Prefetch:
+        return Prefetch(self.relation, queryset=self.queryset(), to_attr=self.attr)
+
+
+def record_page_get(
+    queryset: QuerySet, sections: Iterable[Section] = (), **lookup
+) -> Model:
+    """One record for its page (DoesNotExist when there is none), with each
+    of `sections` fetched only when the record has rows in it."""
+    sections = tuple(sections)
+    record = queryset.annotate(**{s.flag: s.exists() for s in sections}).get(**lookup)
+    present = []
+    for section in sections:
+        if getattr(record, section.flag):
+            present.append(section.prefetch())
+        else:
+            setattr(record, section.attr, [])
+    prefetch_related_objects([record], *present)
+    return record
+
+
 def production_get_queryset() -> QuerySet[Production]:
     return Production.objects.select_related("studio", "network").prefetch_related(
         citations_prefetch(),
@@ -97,10 +155,14 @@ def production_get_queryset() -> QuerySet[Production]:
             .prefetch_related(citations_prefetch())
             .order_by("role", "person__name"),
         ),
-        Prefetch("award_mentions", queryset=_mentions()),
-        Prefetch("statements", queryset=_statements()),
-        Prefetch("award_outcomes", queryset=_outcomes()),
     )
+
+
+PRODUCTION_SECTIONS = (
+    Section("outcome_list", "award_outcomes", _outcomes, "production"),
+    Section("mention_list", "award_mentions", _mentions, "production"),
+    Section("statement_list", "statements", _statements, "production"),
+)
 
 
 def person_get_queryset() -> QuerySet[Person]:
@@ -111,12 +173,20 @@ def person_get_queryset() -> QuerySet[Person]:
             .prefetch_related(citations_prefetch())
             .order_by("production__start_year", "production__title"),
         ),
-        Prefetch("statements", queryset=_statements()),
-        Prefetch("statements_about", queryset=_statements()),
-        Prefetch("award_mentions_made", queryset=_mentions()),
-        Prefetch("award_mentions_received", queryset=_mentions()),
-        Prefetch("award_outcomes", queryset=_outcomes()),
     )
+
+
+PERSON_SECTIONS = (
+    Section("statement_list", "statements", _statements, "speaker"),
+    Section(
+        "statements_about_list", "statements_about", _statements, "about_coordinator"
+    ),
+    Section("outcome_list", "award_outcomes", _outcomes, "people"),
+    Section("mentions_made_list", "award_mentions_made", _mentions, "speaker"),
+    Section(
+        "mentions_received_list", "award_mentions_received", _mentions, "coordinator"
+    ),
+)
 
 
 def organization_get_queryset() -> QuerySet[Organization]:

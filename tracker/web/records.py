@@ -28,6 +28,9 @@ class RecordKind:
     api_resource: str
     intro: str
     lookup: str = "slug"
+    # What the detail page lists only for the records that have any
+    # (tracker.selectors.pages.Section).
+    sections: tuple = ()
     # Set where the API shows the record inside another one (a milestone
     # inside its campaign): the attribute holding that record. Such a kind
     # has no API list of its own.
@@ -76,6 +79,7 @@ PRODUCTION = RecordKind(
     filterset=filters.ProductionFilter,
     list_selector=records.production_list,
     detail_selector=pages.production_get_queryset,
+    sections=pages.PRODUCTION_SECTIONS,
     api_resource="productions",
     intro="Films and series, whether they used an intimacy coordinator, who, "
     "and how strong the evidence is.",
@@ -89,6 +93,7 @@ PERSON = RecordKind(
     filterset=filters.PersonFilter,
     list_selector=records.person_list,
     detail_selector=pages.person_get_queryset,
+    sections=pages.PERSON_SECTIONS,
     api_resource="people",
     intro="Coordinators, performers, directors and others, with their credits "
     "and what they said.",

@@ -13,6 +13,7 @@ from tracker.selectors import pages
 from tracker.selectors.news import (
     CASE_NEWS_LIMIT,
     ENTITY_NEWS_LIMIT,
+    approved_news_exists,
     approved_news_list,
 )
 from tracker.selectors.site_search import site_search
@@ -181,15 +182,21 @@ class RecordDetailView(View):
 
     def get(self, request, lookup):
         kind = self.kind
+        queryset = kind.detail_selector()
+        about = NEWS_FILTER.get(kind.key)
+        if about:
+            # Most records have no approved news: the news query (the
+            # costliest the page builds) runs only for those that do.
+            queryset = queryset.annotate(has_news=approved_news_exists(about))
         try:
-            record = kind.detail_selector().get(**{kind.lookup: lookup})
+            record = pages.record_page_get(
+                queryset, kind.sections, **{kind.lookup: lookup}
+            )
         except kind.model.DoesNotExist:
             raise Http404(f"No {kind.singular} {lookup!r}.") from None
         news = []
-        if kind.key in NEWS_FILTER:
-            news = approved_news_list(
-                limit=ENTITY_NEWS_LIMIT, **{NEWS_FILTER[kind.key]: record}
-            )
+        if about and record.has_news:
+            news = approved_news_list(limit=ENTITY_NEWS_LIMIT, **{about: record})
         context = {
             "kind": kind,
             "record": record,

@@ -195,7 +195,22 @@ class Citation(Deprecatable, TimeStampedModel):
 
     class Meta:
         ordering = ("id",)
-        indexes = [models.Index(fields=("content_type", "object_id"))]
+        indexes = [
+            models.Index(fields=("content_type", "object_id")),
+            # Every claim list asks whether each row is disputed
+            # (tracker.querysets.with_disputed). PostgreSQL answers that
+            # once per query from every disputing citation of the kind, so
+            # without this index it reads every citation of the kind: 12 ms
+            # at 50k productions, ten times that at 500k. Disputes are few;
+            # this index holds only them.
+            models.Index(
+                fields=("content_type", "object_id"),
+                condition=models.Q(
+                    stance=CitationStance.DISPUTES, deprecated_on__isnull=True
+                ),
+                name="citation_disputes_current",
+            ),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=("source", "content_type", "object_id"),

@@ -1,10 +1,13 @@
 """The curation pages in Chromium: each opens with no console error (the
-CSP refuses inline script and style), and a lead becomes a cited claim."""
+CSP refuses inline script and style), a lead becomes a cited claim, and
+claims are deprecated from their list."""
 
+import datetime as dt
 import re
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from tests import factories
@@ -122,4 +125,51 @@ def test_a_lead_becomes_a_source_and_a_cited_claim(live_server, signed_in, conso
     assert citation.source == source
     assert citation.quote == statement.quote
     assert "every episode" in citation.quote
+    assert console.errors == []
+
+
+def test_claims_are_deprecated_from_their_list_through_the_action_page(
+    live_server, signed_in, console
+):
+    page = signed_in
+    alpha = factories.ProductionFactory(title="Alpha")
+    beta = factories.ProductionFactory(title="Beta")
+    listing = f"{live_server.url}/admin/tracker/production/"
+
+    page.goto(listing)
+    for title in ("Alpha", "Beta"):
+        row = page.locator("#result_list tbody tr", has_text=title)
+        row.locator("input.action-select").check()
+    page.select_option('select[name="action"]', "deprecate_selected")
+    page.click('button[name="index"]')
+
+    expect(page.locator("#deprecate-form")).to_be_visible()
+    expect(page.locator("h1")).to_have_text("Deprecate 2 productions")
+    expect(page.locator("#deprecate-records li")).to_have_count(2)
+    expect(page.locator("#id_deprecated_on")).to_have_value(
+        timezone.localdate().isoformat()
+    )
+    expect(page.locator("#deprecate-form a.closelink")).to_have_attribute(
+        "href", "/admin/tracker/production/"
+    )
+    screenshot(page, "admin-deprecate-claims")
+    assert console.errors == []
+
+    # Spaces pass the browser's `required`; the form refuses them.
+    page.fill("#id_deprecation_reason", "   ")
+    page.click('#deprecate-form input[type="submit"]')
+    expect(page.locator(".errorlist")).to_contain_text("needs a reason")
+    assert not Production.objects.filter(deprecated_on__isnull=False).exists()
+
+    page.fill("#id_deprecation_reason", "Both were misattributed.")
+    page.fill("#id_deprecated_on", "2026-03-04")
+    page.click('#deprecate-form input[type="submit"]')
+    expect(page).to_have_url(listing)
+    expect(page.locator(".messagelist")).to_contain_text(
+        "2 productions deprecated: “Alpha (2023)”, “Beta (2023)”."
+    )
+    for production in (alpha, beta):
+        production.refresh_from_db()
+        assert production.deprecated_on == dt.date(2026, 3, 4)
+        assert production.deprecation_reason == "Both were misattributed."
     assert console.errors == []

@@ -33,6 +33,7 @@ from tracker.models import (
 from tracker.querysets import disputed_q
 
 from .archive import SourceArchiveAdmin
+from .deprecation import deprecate_selected
 from .history import inline_history
 from .resources import (
     AwardCategoryResource,
@@ -186,7 +187,9 @@ CLAIM_FIELDSET = (
         "classes": ("collapse",),
         "description": "Where sources disagree, record the disputing source "
         "as a citation and say here why the recorded value is preferred. "
-        "Deprecate a claim found wrong instead of deleting it.",
+        "Deprecate a claim found wrong instead of deleting it: select it in "
+        "the list and run <em>Deprecate the selected claims…</em>, which asks "
+        "for the reason and the date; the fields below correct them later.",
     },
 )
 
@@ -252,6 +255,9 @@ citation_count.admin_order_field = "citation_total"
 class CitedAdmin(TrackerAdmin):
     form = ClaimForm
     inlines = (CitationInline,)
+    # Deprecating asks for a reason and a date on a page of its own, then
+    # goes through record_deprecate (tracker.admin.deprecation).
+    actions = (deprecate_selected,)
 
     def get_queryset(self, request):
         return (

@@ -9,12 +9,14 @@ from django.contrib import admin
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.auth.models import Permission
 from django.contrib.messages import get_messages
+from django.core.exceptions import ValidationError
 from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 
 from tests import factories
 from tests.test_security import inline_code
+from tracker.admin import deprecation
 from tracker.admin.core import CitedAdmin
 from tracker.choices import WebhookEvent
 from tracker.models import CLAIM_MODELS, Production, Statement
@@ -252,26 +254,51 @@ def test_an_already_deprecated_record_is_skipped_and_named(
     ]
 
 
-def test_a_refusal_of_the_service_is_said_and_the_others_are_deprecated(
-    admin_client,
-):
-    misquoted, sound = factories.StatementFactory.create_batch(2)
+def test_a_claim_withdrawn_for_a_misquote_can_be_deprecated(admin_client):
+    misquoted = factories.StatementFactory()
     # Written around the rules, as an old row might be: the verbatim quote
-    # is no longer in its source's passage, so the service refuses it.
+    # is not in its source's passage. That is a reason to withdraw it, and
+    # must not block withdrawing it.
     Statement.objects.filter(pk=misquoted.pk).update(quote="Words never said.")
 
     response = confirm(
         admin_client,
-        [misquoted, sound],
-        "Found wrong.",
+        [misquoted],
+        "Misquoted: the source does not hold these words.",
         url=reverse("admin:tracker_statement_changelist"),
     )
 
     assert response.status_code == 302
     misquoted.refresh_from_db()
+    assert misquoted.deprecated_on is not None
+    assert texts(response) == [f"1 statement deprecated: “{misquoted}”."]
+
+
+def test_a_refusal_of_the_service_is_said_and_the_others_are_deprecated(
+    admin_client, monkeypatch
+):
+    refused, sound = factories.StatementFactory.create_batch(2)
+    service = deprecation.record_deprecate
+
+    def refusing(*, record, **kwargs):
+        if record.pk == refused.pk:
+            raise ValidationError({"deprecation_reason": "Refused for the test."})
+        return service(record=record, **kwargs)
+
+    monkeypatch.setattr(deprecation, "record_deprecate", refusing)
+
+    response = confirm(
+        admin_client,
+        [refused, sound],
+        "Found wrong.",
+        url=reverse("admin:tracker_statement_changelist"),
+    )
+
+    assert response.status_code == 302
+    refused.refresh_from_db()
     sound.refresh_from_db()
-    assert misquoted.deprecated_on is None
+    assert refused.deprecated_on is None
     assert sound.deprecated_on is not None
     refusal, success = texts(response)
-    assert refusal.startswith(f"“{misquoted}” was not deprecated: A verbatim quote")
+    assert refusal == f"“{refused}” was not deprecated: Refused for the test."
     assert success == f"1 statement deprecated: “{sound}”."

@@ -2,6 +2,8 @@
 
 import datetime as dt
 
+import pytest
+
 from tracker.choices import ReviewStatus
 from tracker.models import ArticleMatch, NewsArticle
 from tracker.news.article_store import entries_store
@@ -83,3 +85,63 @@ def test_the_matcher_is_kept_until_a_name_changes_then_rebuilt(
     person.aliases = ["Z. Okonkwo-Hart"]
     person.save()
     assert matcher_get().match("Z. Okonkwo-Hart on set", "").matches
+
+
+def _person_deleted(world):
+    world["person"].delete()
+
+
+def _alias_edited(world):
+    world["person"].aliases = ["Another Name"]
+    world["person"].save()
+
+
+def _credit_added(world):
+    from tests.factories import CreditFactory
+
+    CreditFactory(person=world["person"], production=world["production"])
+
+
+def _productions_bulk_created(world):
+    from tracker.models import Production
+
+    Production.objects.bulk_create([Production(slug="bulk", title="Bulk Made")])
+
+
+def _ambiguous_alias_kept(world):
+    from tracker.choices import MatchEntityType
+    from tracker.models import AmbiguousAlias
+
+    AmbiguousAlias.objects.create(
+        entity_type=MatchEntityType.PERSON,
+        person=world["person"],
+        alias="Ada",
+        rejections=3,
+    )
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        _person_deleted,
+        _alias_edited,
+        _credit_added,
+        _productions_bulk_created,
+        _ambiguous_alias_kept,
+    ],
+    ids=lambda change: change.__name__.strip("_"),
+)
+def test_the_names_stamp_changes_with_every_kind_of_change_to_names(db, change):
+    from tests.factories import PersonFactory, ProductionFactory
+    from tracker.news.match_store import _names_stamp
+
+    world = {
+        "person": PersonFactory(name="Ada Stamp"),
+        "production": ProductionFactory(),
+    }
+    before = _names_stamp()
+    assert _names_stamp() == before
+
+    change(world)
+
+    assert _names_stamp() != before

@@ -119,6 +119,9 @@ def record_delete(*, instance: models.Model) -> None:
     instance.delete()
 
 
+DEPRECATION_FIELDS = ("deprecated_on", "deprecation_reason")
+
+
 @transaction.atomic
 def record_deprecate(
     *, record: CitedClaim | Citation, reason: str, on: dt.date | None = None
@@ -136,7 +139,20 @@ def record_deprecate(
         )
     record.deprecated_on = on or timezone.localdate()
     record.deprecation_reason = reason
-    record.full_clean()
+    # Only what deprecating changes is validated. A claim is often
+    # withdrawn for breaking a rule (a verbatim quote its source turns out
+    # not to hold): that must never stand in the way of withdrawing it.
+    record._quote_check_deferred = True
+    try:
+        record.full_clean(
+            exclude=[
+                field.name
+                for field in record._meta.fields
+                if field.name not in DEPRECATION_FIELDS
+            ]
+        )
+    finally:
+        del record._quote_check_deferred
     record.save()
     if isinstance(record, Citation):
         # A deprecated passage no longer holds the claim's verbatim quote.

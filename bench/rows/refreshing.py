@@ -29,6 +29,7 @@ from bench.news_data import news_clear, rss_generate, served
 from bench.registry import Context, Outcome, row
 from bench.timing import Timings
 from tracker.models import ArticleMatch, ArticleSighting, Feed, NewsArticle
+from tracker.news.match_store import matcher_get
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 # Worker processes of the one Celery worker: refreshes wait on the network
@@ -298,6 +299,11 @@ def feeds_refreshing(ctx: Context) -> Outcome:
             celery_workers(broker_url, folder, concurrency),
         ):
             _workers_ready(producer)
+            # Both sides start with the automaton of names built: the worker
+            # built it before forking its processes (tracker.tasks
+            # matcher_preload), and this process builds it here, outside
+            # the timings, as refresh_news would on its first feed.
+            matcher_get()
             for _ in range(repeats):
                 for side in ("sequential", "celery"):
                     news_clear()

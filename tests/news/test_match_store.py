@@ -145,3 +145,24 @@ def test_the_names_stamp_changes_with_every_kind_of_change_to_names(db, change):
     change(world)
 
     assert _names_stamp() != before
+
+
+def test_a_worker_builds_the_matcher_before_it_forks_its_pool(transactional_db):
+    from celery import signals
+
+    from tests.factories import PersonFactory
+    from tracker import tasks
+    from tracker.news import match_store
+
+    PersonFactory(name="Preloaded Person")
+    match_store.matcher_reset()
+
+    # Sent in the worker's main process before the pool starts.
+    assert tasks.matcher_preload in signals.worker_init._live_receivers(None)
+    tasks.matcher_preload()
+
+    assert match_store._matcher is not None
+    built = match_store._matcher[1]
+    assert built.match("Preloaded Person on set", "").matches
+    # What the pool's processes inherit is current: they do not build again.
+    assert match_store.matcher_get() is built

@@ -110,3 +110,14 @@ def test_a_filtered_index_leaves_the_header_search_box_empty(client, db):
 
     box = re.search(r'<input id="site-search-q"[^>]*>', page).group(0)
     assert 'value=""' in box
+
+
+@pytest.mark.parametrize("kind", KINDS, ids=lambda kind: kind.key)
+def test_every_drop_down_of_an_index_offers_any_first_never_dashes(client, kind):
+    html = client.get(kind.index_url).content.decode()
+
+    selects = re.findall(r"<select[^>]*>(.*?)</select>", html, flags=re.S)
+    assert "---------" not in html
+    for options in selects:
+        first = re.search(r"<option[^>]*>([^<]*)</option>", options)
+        assert first and first.group(1) == "Any", options[:200]

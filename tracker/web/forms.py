@@ -66,6 +66,10 @@ def dress(form: forms.Form) -> forms.Form:
                 choices=[("", ANY), ("true", "Yes"), ("false", "No")]
             )
         elif isinstance(field, forms.ChoiceField):
+            # django-filter's choice fields add their own empty choice
+            # ("---------") as they are iterated; "Any" replaces it.
+            if getattr(field, "empty_label", None) is not None:
+                field.empty_label = None
             field.choices = [("", ANY), *(c for c in field.choices if c[0] != "")]
         elif isinstance(field, forms.IntegerField):
             field.widget.attrs.update({"inputmode": "numeric"})

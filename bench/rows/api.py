@@ -226,11 +226,13 @@ def productions_search(ctx: Context) -> Outcome:
         if met
         else (
             "The generated titles draw on a small vocabulary, so each word of "
-            "the query is a prefix of thousands of titles: the GIN index "
-            "intersects two long posting lists (about 6 ms) and planning the "
-            "long indexed expression adds about 2 ms, while ILIKE reads all "
-            "100k rows. A stored tsvector column (generated, indexed) would "
-            "cut the planning and recheck cost; real titles are far more "
+            "the query is a prefix of thousands of titles: most of the time "
+            "is the GIN index intersecting two long posting lists of prefix "
+            "matches, then the same on people for a coordinator of that name, "
+            "plus planning the long indexed expressions (the plan is in "
+            "bench/results.json); ILIKE reads every row once. "
+            "A stored tsvector column (generated, indexed) would cut the "
+            "planning and recheck cost; real titles are far more "
             "varied than the generator's."
         ),
     )

@@ -137,8 +137,8 @@ def feed_memory(ctx: Context) -> Outcome:
         else (
             "The fetch holds the body once; feedparser then builds every "
             "entry as a dictionary of dictionaries (each with its detail "
-            "copies) before the first is returned, about 4x the document, "
-            "and the sanitized entries follow. The streaming parser that "
+            "copies) before the first is returned, several times the "
+            "document, and the sanitized entries follow. The streaming parser that "
             "kept this near 2.4x was removed (it reproduced feedparser on "
             "its private functions and was quadratic on wide documents); "
             "the figure stays far inside the 300 MiB one feed may take. "

@@ -202,3 +202,23 @@ def test_a_record_with_rows_in_its_sections_fetches_each_once(client, hubs, kind
 
     assert len(filled) >= 3
     assert sent == dict.fromkeys(filled, 1)
+
+
+@pytest.mark.parametrize(
+    ("passage", "shown"),
+    [
+        # The source quotes him: one pair of marks, not two.
+        ("“It would inhibit me more.”", "“It would inhibit me more.”"),
+        ('"It would inhibit me more."', '"It would inhibit me more."'),
+        # The source's own words: the page adds the marks.
+        ("Bean told the Times.", "“Bean told the Times.”"),
+        # A quotation inside the passage, or two of them: still wrapped.
+        ("“Safe,” she said, “and seen.”", "““Safe,” she said, “and seen.””"),
+    ],
+)
+def test_a_passage_is_in_one_pair_of_quotation_marks(passage, shown):
+    html = render_to_string(
+        "tracker/_quote.html", {"text": passage, "kind": "verbatim"}
+    )
+
+    assert unescape(re.sub(r"<[^>]+>", "", html)).strip() == shown

@@ -56,3 +56,21 @@ def percent(share) -> str:
     if share is None or share == "":
         return "-"
     return f"{round(float(share) * 100)}%"
+
+
+# Opening quotation marks and the mark that closes each.
+_QUOTE_PAIRS = {"“": "”", '"': '"', "‘": "’", "«": "»", "„": "“"}
+
+
+@register.filter
+def in_quotation_marks(text) -> bool:
+    """Whether `text` is already one quotation from end to end: a passage
+    in which the source quotes someone, stored as the source prints it. The
+    page then shows it as it is, rather than inside a second pair of marks
+    (““...””); a passage with a quotation inside it still gets its own."""
+    text = str(text or "").strip()
+    if len(text) < 2 or text[0] not in _QUOTE_PAIRS:
+        return False
+    closing = _QUOTE_PAIRS[text[0]]
+    inside = text[1:-1]
+    return text[-1] == closing and closing not in inside and text[0] not in inside

@@ -67,7 +67,7 @@ def shared_cache(settings):
     prefix = f"test-{uuid.uuid4().hex[:12]}"
     settings.CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "tracker.cache_backend.TrackerRedisCache",
             "LOCATION": url,
             "KEY_PREFIX": prefix,
         }

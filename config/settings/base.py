@@ -14,6 +14,8 @@ import sentry_sdk
 from sentry_sdk.integrations.celery import CeleryIntegration
 from sentry_sdk.integrations.django import DjangoIntegration
 
+from tracker.cache_backend import shared_cache
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = BASE_DIR / "var"
 
@@ -156,7 +158,10 @@ LOGIN_URL = "admin:login"
 # Throttles, list counts, the summary and the case page live here. Local
 # memory suits one development process; production refuses it, since every
 # web process must share the counts (config/settings/production.py).
-CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://tracker")}
+# Redis through tracker.cache_backend, which reuses its client (see there).
+CACHES = {
+    "default": shared_cache(env.cache("CACHE_URL", default="locmemcache://tracker"))
+}
 
 # --- Django REST framework -------------------------------------------------
 # The public API's defaults; API_ANON_RATE is e.g. "120/min" or "5000/day".
@@ -184,7 +189,7 @@ REST_FRAMEWORK = {
         "tracker.api.throttling.TokenRateThrottle",
     ),
     "DEFAULT_PAGINATION_CLASS": "tracker.api.pagination.PageNumber",
-    "DEFAULT_FILTER_BACKENDS": ("django_filters.rest_framework.DjangoFilterBackend",),
+    "DEFAULT_FILTER_BACKENDS": ("tracker.api.filter_backend.FilterBackend",),
     "EXCEPTION_HANDLER": "tracker.api.exceptions.exception_handler",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
     # Errors of list fields are keyed by position ({0: [...]}); orjson

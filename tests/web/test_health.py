@@ -34,7 +34,7 @@ def local_redis():
 def redis_cache(settings, url):
     settings.CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "tracker.cache_backend.TrackerRedisCache",
             "LOCATION": url,
         }
     }

@@ -520,3 +520,46 @@ def test_year_range_means_on_screen_in_those_years(api):
         ended_in_range.slug,
         film_in_range.slug,
     }
+
+
+def _filtersets_built(monkeypatch) -> list:
+    built = []
+    original = views.ProductionViewSet.filterset_class.__init__
+
+    def counting(self, *args, **kwargs):
+        built.append(kwargs.get("data"))
+        original(self, *args, **kwargs)
+
+    monkeypatch.setattr(views.ProductionViewSet.filterset_class, "__init__", counting)
+    return built
+
+
+def test_a_request_with_no_query_string_builds_no_filterset(api, monkeypatch):
+    built = _filtersets_built(monkeypatch)
+    kept = f.ProductionFactory()
+    deprecated = f.ProductionFactory(
+        deprecated_on=dt.date(2026, 1, 1), deprecation_reason="Found wrong."
+    )
+    listed = api.get("/api/v1/productions/").json()["results"]
+    detail = api.get(f"/api/v1/productions/{deprecated.slug}/")
+    assert built == []
+    # The same answer the FilterSet gave: nothing is hidden by default.
+    assert {row["slug"] for row in listed} == {kept.slug, deprecated.slug}
+    assert detail.status_code == 200
+
+
+@pytest.mark.parametrize(
+    "query", ("?page=1", "?format=json", "?deprecated=false", "?nonsense=1")
+)
+def test_any_parameter_still_goes_through_the_strict_filterset(api, monkeypatch, query):
+    built = _filtersets_built(monkeypatch)
+    record = f.ProductionFactory()
+    listed = api.get(f"/api/v1/productions/{query}")
+    detail = api.get(f"/api/v1/productions/{record.slug}/{query}")
+    assert len(built) == 2
+    if query == "?nonsense=1":
+        for response in (listed, detail):
+            assert response.status_code == 400
+            assert list(response.json()) == ["nonsense"]
+    else:
+        assert listed.status_code == detail.status_code == 200

@@ -123,7 +123,21 @@ def database_from_env(default_sqlite_file) -> dict:
             "transaction_mode": "IMMEDIATE",
             "timeout": 20,
         }
+    elif database["ENGINE"] == "django.db.backends.postgresql":
+        # QuerySet.iterator() reads through a server-side cursor, which
+        # PostgreSQL plans to return its first 10% of rows fast. Every
+        # cursor here (CSV exports, backups, the news pipeline) is read to
+        # the end, and planned for the first rows a CSV export of one
+        # network walked every production in title order: 54 ms against
+        # 2 ms at 50k productions.
+        options = database.setdefault("OPTIONS", {})
+        options["options"] = " ".join(
+            filter(None, (options.get("options"), CURSORS_READ_WHOLE))
+        )
     return database
+
+
+CURSORS_READ_WHOLE = "-c cursor_tuple_fraction=1.0"
 
 
 DATABASES = {"default": database_from_env(VAR_DIR / "tracker.sqlite3")}

@@ -150,20 +150,28 @@ def _data_prepare(productions: int) -> dict[str, int]:
 
 
 def _responses_kept() -> int:
-    """How many whole responses the shared cache holds under the current
-    data version: tracker.middleware.PublicCacheMiddleware keeps one per
-    URL, format and data version. Each mix starts by changing the version
-    and nothing else writes during a run, so these are the requests the mix
-    had rendered rather than answered from the cache (an entry lives
-    RESPONSE.ttl, longer than a warm-up and a mix together)."""
+    """How many whole responses the shared cache holds rendered under the
+    current data version: tracker.middleware.PublicCacheMiddleware keeps one
+    per URL and format, with the version it was rendered under. Each mix
+    starts by changing the version and nothing else writes during a run, so
+    these are the requests the mix had rendered rather than answered from
+    the cache (an entry lives RESPONSE.ttl, longer than a warm-up and a mix
+    together)."""
     from django.core.cache import cache
 
-    from tracker.caching import RESPONSE, data_version
+    from tracker.caching import data_version, response_key
 
+    version = data_version()
     # Django's Redis backend offers no key listing; its client does.
-    client = cache._cache.get_client()
-    pattern = cache.make_key(RESPONSE.key("*", version=data_version()))
-    return sum(1 for _ in client.scan_iter(match=pattern, count=1000))
+    backend = cache._cache
+    client = backend.get_client()
+    keys = list(client.scan_iter(match=cache.make_key(response_key("*")), count=1000))
+    kept = 0
+    for start in range(0, len(keys), 200):
+        for raw in client.mget(keys[start : start + 200]):
+            if raw is not None and backend._serializer.loads(raw)[0] == version:
+                kept += 1
+    return kept
 
 
 def _free_port() -> int:

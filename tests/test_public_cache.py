@@ -10,7 +10,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from tests import factories as f
-from tracker.caching import DATA_VERSION_KEY
+from tracker.caching import DATA_VERSION_KEY, data_changed
 from tracker.models import ApiToken, Production
 
 pytestmark = pytest.mark.django_db
@@ -221,3 +221,67 @@ def test_a_write_during_an_export_keeps_it_under_the_old_version(client, product
 
     assert again.streaming
     assert b"Saved Meanwhile" in b"".join(again.streaming_content)
+
+
+@pytest.fixture
+def cache_commands(shared_cache, monkeypatch):
+    """Every command this process sends the shared cache, in order."""
+    from django.core.cache import cache
+
+    client = cache._cache.get_client()
+    sent = []
+    send = client.execute_command
+
+    def counting(*args, **options):
+        sent.append(args[0] if args[0] == "MGET" else f"{args[0]} {args[1]}")
+        return send(*args, **options)
+
+    monkeypatch.setattr(client, "execute_command", counting)
+    return sent
+
+
+def test_a_cached_answer_costs_one_round_trip_to_the_cache(
+    client, production, cache_commands
+):
+    url = f"/productions/{production.slug}/"
+    first = client.get(url)
+    cache_commands.clear()
+
+    again = client.get(url)
+
+    assert again.content == first.content
+    # The data version and the stored page, read together.
+    assert cache_commands == ["MGET"]
+
+
+def test_a_render_reads_the_data_version_once(client, production, cache_commands):
+    from django.core.cache import cache
+
+    version_key = cache.make_key(DATA_VERSION_KEY)
+    # A record page also reads the footer's "last changed" and an API list
+    # its count: each keyed on the version the whole response is kept under.
+    for url, inner in (
+        (f"/productions/{production.slug}/", "tracker:site:last-changed:"),
+        ("/api/v1/productions/?page=1", "tracker:count:"),
+    ):
+        client.get(url)
+        data_changed()
+        cache_commands.clear()
+        assert client.get(url).status_code == 200
+        assert cache_commands[0] == "MGET"
+        assert any(inner in command for command in cache_commands), cache_commands
+        assert f"GET {version_key}" not in cache_commands
+
+
+def test_a_url_keeps_one_answer_whatever_the_writes(
+    client, production, shared_cache, settings
+):
+    url = f"/api/v1/productions/{production.slug}/"
+    prefix = settings.CACHES["default"]["KEY_PREFIX"]
+    for title in ("One", "Two", "Three"):
+        production.title = title
+        production.save()
+        assert client.get(url).json()["title"] == title
+    # Each answer replaced the last: old versions do not pile up until
+    # their TTL.
+    assert len(list(shared_cache.scan_iter(f"{prefix}:*tracker:response:*"))) == 1

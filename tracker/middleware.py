@@ -13,7 +13,12 @@ from django.template.loader import render_to_string
 from django.utils.cache import patch_cache_control
 from django.utils.http import parse_etags, quote_etag
 
-from tracker.caching import RESPONSE, data_version
+from tracker.caching import (
+    data_version,
+    data_version_pinned,
+    response_get,
+    response_set,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -155,11 +160,14 @@ class PublicCacheMiddleware:
     details and the summary, HTML pages and feeds, and whatever page is
     added later, with no decorator to remember.
 
-    The key is the URL, the data version (tracker.caching: any write
-    changes it, in the cache every process shares, so the next GET anywhere
-    sees the new data) and the Accept header the format is negotiated from.
-    The ETag is derived from the same three, so an If-None-Match is answered
-    304 before any view runs or any cache entry is read.
+    The key is the URL and the Accept header the format is negotiated
+    from; the response is kept with the data version it was rendered under
+    (tracker.caching: any write changes it, in the cache every process
+    shares) and served only while that version is current, so the next GET
+    anywhere after a write sees the new data. The version and the response
+    are read in one round trip. The ETag is derived from the version, URL
+    and Accept, so an If-None-Match is answered 304 from the version alone,
+    before any view runs or any stored response is read.
 
     A request with credentials (an Authorization header or a session
     cookie: staff and token holders) bypasses it, and its answer is marked
@@ -185,30 +193,43 @@ class PublicCacheMiddleware:
             if not response.has_header("Cache-Control"):
                 patch_cache_control(response, private=True)
             return response
-        version = data_version()
         variant = self.variant(request)
-        etag = quote_etag(_digest("etag", version, variant))
-        if etag in parse_etags(request.META.get("HTTP_IF_NONE_MATCH", "")):
-            not_modified = HttpResponseNotModified()
-            not_modified["ETag"] = etag
-            not_modified["Cache-Control"] = PUBLIC_CACHE_CONTROL
-            return not_modified
-        key = RESPONSE.key(_digest("response", variant), version=version)
-        stored = RESPONSE.get(key)
+        conditional = request.META.get("HTTP_IF_NONE_MATCH", "")
+        if conditional:
+            # Answered from the version alone: no stored body is read.
+            etag = self.etag(data_version(), variant)
+            if etag in parse_etags(conditional):
+                return self.not_modified(etag)
+        digest = _digest("response", variant)
+        version, stored = response_get(digest)
         if stored is not None:
             return self.rebuilt(stored)
-        response = self.get_response(request)
+        with data_version_pinned(version):
+            response = self.get_response(request)
         if self.keepable(response):
-            response["ETag"] = etag
+            response["ETag"] = self.etag(version, variant)
             response["Cache-Control"] = PUBLIC_CACHE_CONTROL
             if response.streaming:
-                response.streaming_content = self.kept_as_sent(response, key)
+                response.streaming_content = self.kept_as_sent(
+                    response, digest, version
+                )
             else:
-                RESPONSE.set(key, self.stored(response))
+                response_set(digest, version, self.stored(response))
         return response
 
     @staticmethod
-    def kept_as_sent(response, key: str):
+    def etag(version: str, variant: str) -> str:
+        return quote_etag(_digest("etag", version, variant))
+
+    @staticmethod
+    def not_modified(etag: str) -> HttpResponseNotModified:
+        not_modified = HttpResponseNotModified()
+        not_modified["ETag"] = etag
+        not_modified["Cache-Control"] = PUBLIC_CACHE_CONTROL
+        return not_modified
+
+    @staticmethod
+    def kept_as_sent(response, digest: str, version: str):
         """The streamed body, unchanged, stored whole once the last chunk
         has gone out. A client that leaves early, or an error in the middle,
         stores nothing: only a complete answer is ever replayed."""
@@ -231,7 +252,7 @@ class PublicCacheMiddleware:
                 else:
                     chunks.append(chunk)
             if chunks is not None:
-                RESPONSE.set(key, (status, headers, b"".join(chunks)))
+                response_set(digest, version, (status, headers, b"".join(chunks)))
 
         return sent()
 

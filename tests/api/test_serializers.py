@@ -90,3 +90,35 @@ def test_a_hand_written_read_gives_exactly_its_declared_fields(db, serializer_cl
     meta = getattr(serializer_class, "Meta", None)
     if meta is not None:
         assert list(data) == list(meta.fields)
+
+
+@pytest.mark.parametrize(
+    ("name", "slug"),
+    [
+        ("web:source", "the-guardian-2021"),
+        ("production-detail", "i_may_destroy_you"),
+    ],
+)
+@pytest.mark.parametrize("script_prefix", ["/", "/tracker/"])
+def test_slug_path_is_what_reverse_gives(name, slug, script_prefix):
+    from django.urls import get_script_prefix, reverse, set_script_prefix
+
+    from tracker.api.serializers import slug_path
+
+    before = get_script_prefix()
+    set_script_prefix(script_prefix)
+    try:
+        assert slug_path(name, slug) == reverse(name, args=[slug])
+        assert slug_path(name, slug).startswith(script_prefix)
+    finally:
+        set_script_prefix(before)
+
+
+@pytest.mark.parametrize("slug", ["caf\u00e9-cr\u00e8me", "two words", ""])
+def test_slug_path_refuses_what_reverse_refuses(slug):
+    from django.urls import NoReverseMatch
+
+    from tracker.api.serializers import slug_path
+
+    with pytest.raises(NoReverseMatch):
+        slug_path("web:source", slug)

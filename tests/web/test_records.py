@@ -222,3 +222,35 @@ def test_a_passage_is_in_one_pair_of_quotation_marks(passage, shown):
     )
 
     assert unescape(re.sub(r"<[^>]+>", "", html)).strip() == shown
+
+
+def citation_queries(client, url) -> int:
+    cache.clear()
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return sum(
+        query["sql"].startswith('SELECT "tracker_citation".') for query in queries
+    )
+
+
+@pytest.mark.parametrize("kind", [PRODUCTION, PERSON], ids=lambda kind: kind.key)
+def test_credits_citations_are_fetched_only_for_credits_that_cite(client, db, kind):
+    from tracker.models import Citation
+
+    credit = factories.CreditFactory()
+    record = credit.production if kind is PRODUCTION else credit.person
+    # A second credit of the same record, which cites nothing either way.
+    if kind is PRODUCTION:
+        factories.CreditFactory(production=record)
+    else:
+        factories.CreditFactory(person=record)
+    url = kind.detail_url(record)
+    own = 1 if kind is PRODUCTION else 0  # a production's own citations
+    assert citation_queries(client, url) == own
+
+    Citation.objects.create(
+        claim=credit, source=factories.SourceFactory(), quote="Credited so."
+    )
+
+    assert citation_queries(client, url) == own + 1
+    assert "Credited so." in client.get(url).content.decode()

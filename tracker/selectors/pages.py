@@ -130,10 +130,16 @@ class Section:
 
 
 def record_page_get(
-    queryset: QuerySet, sections: Iterable[Section] = (), **lookup
+    queryset: QuerySet,
+    sections: Iterable[Section] = (),
+    cited_relations: Iterable[str] = (),
+    **lookup,
 ) -> Model:
     """One record for its page (DoesNotExist when there is none), with each
-    of `sections` fetched only when the record has rows in it."""
+    of `sections` fetched only when the record has rows in it, and the
+    citations of the rows of each of `cited_relations` (prefetched by
+    `queryset`, each row annotated by `with_citations_flag`) fetched only
+    for the rows that have any."""
     sections = tuple(sections)
     record = queryset.annotate(**{s.flag: s.exists() for s in sections}).get(**lookup)
     present = []
@@ -143,7 +149,42 @@ def record_page_get(
         else:
             setattr(record, section.attr, [])
     prefetch_related_objects([record], *present)
+    for relation in cited_relations:
+        citations_where_cited(getattr(record, relation).all())
     return record
+
+
+CITED_FLAG = "has_citations"
+
+
+def with_citations_flag(queryset: QuerySet) -> QuerySet:
+    """`queryset` with each row's `has_citations`: whether any citation,
+    current or not, points at it."""
+    content_type = ContentType.objects.get_for_model(queryset.model)
+    return queryset.annotate(
+        **{
+            CITED_FLAG: Exists(
+                Citation.objects.filter(
+                    content_type=content_type, object_id=OuterRef("pk")
+                )
+            )
+        }
+    )
+
+
+def citations_where_cited(rows: Iterable[Model]) -> None:
+    """Each row's `citation_list`, as citations_prefetch() gives it, queried
+    only for the rows `with_citations_flag` marked. Most credits cite no
+    source of their own (the production's citations carry them), and the
+    citations' query with its sources' snapshots is two queries of the
+    ORM's costliest to build, for a page that shows none."""
+    rows = list(rows)
+    cited = [row for row in rows if getattr(row, CITED_FLAG)]
+    for row in rows:
+        if not getattr(row, CITED_FLAG):
+            row.citation_list = []
+    if cited:
+        prefetch_related_objects(cited, citations_prefetch())
 
 
 def production_get_queryset() -> QuerySet[Production]:
@@ -151,9 +192,9 @@ def production_get_queryset() -> QuerySet[Production]:
         citations_prefetch(),
         Prefetch(
             "credits",
-            queryset=Credit.objects.select_related("person")
-            .prefetch_related(citations_prefetch())
-            .order_by("role", "person__name"),
+            queryset=with_citations_flag(
+                Credit.objects.select_related("person").order_by("role", "person__name")
+            ),
         ),
     )
 
@@ -169,9 +210,11 @@ def person_get_queryset() -> QuerySet[Person]:
     return Person.objects.prefetch_related(
         Prefetch(
             "credits",
-            queryset=Credit.objects.select_related("production")
-            .prefetch_related(citations_prefetch())
-            .order_by("production__start_year", "production__title"),
+            queryset=with_citations_flag(
+                Credit.objects.select_related("production").order_by(
+                    "production__start_year", "production__title"
+                )
+            ),
         ),
     )
 

@@ -31,6 +31,9 @@ class RecordKind:
     # What the detail page lists only for the records that have any
     # (tracker.selectors.pages.Section).
     sections: tuple = ()
+    # Relations the detail selector prefetches whose rows' citations are
+    # fetched only where there are any (pages.citations_where_cited).
+    cited_relations: tuple = ()
     # Set where the API shows the record inside another one (a milestone
     # inside its campaign): the attribute holding that record. Such a kind
     # has no API list of its own.
@@ -80,6 +83,7 @@ PRODUCTION = RecordKind(
     list_selector=records.production_list,
     detail_selector=pages.production_get_queryset,
     sections=pages.PRODUCTION_SECTIONS,
+    cited_relations=("credits",),
     api_resource="productions",
     intro="Films and series, whether they used an intimacy coordinator, who, "
     "and how strong the evidence is.",
@@ -94,6 +98,7 @@ PERSON = RecordKind(
     list_selector=records.person_list,
     detail_selector=pages.person_get_queryset,
     sections=pages.PERSON_SECTIONS,
+    cited_relations=("credits",),
     api_resource="people",
     intro="Coordinators, performers, directors and others, with their credits "
     "and what they said.",

@@ -190,7 +190,7 @@ class RecordDetailView(View):
             queryset = queryset.annotate(has_news=approved_news_exists(about))
         try:
             record = pages.record_page_get(
-                queryset, kind.sections, **{kind.lookup: lookup}
+                queryset, kind.sections, kind.cited_relations, **{kind.lookup: lookup}
             )
         except kind.model.DoesNotExist:
             raise Http404(f"No {kind.singular} {lookup!r}.") from None

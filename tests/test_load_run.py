@@ -10,9 +10,7 @@ from tracker.caching import data_changed
 pytestmark = pytest.mark.django_db
 
 
-def test_responses_kept_counts_only_the_current_versions_renders(
-    client, shared_cache
-):
+def test_responses_kept_counts_only_the_current_versions_renders(client, shared_cache):
     production = f.ProductionFactory()
     assert _responses_kept() == 0
     client.get(f"/api/v1/productions/{production.slug}/")

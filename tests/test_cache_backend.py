@@ -9,14 +9,23 @@ import threading
 
 from django.core.cache import cache
 
-from tracker.cache_backend import TRACKER_REDIS_CACHE, shared_cache
+from config.settings import base
+
+TRACKER_REDIS_CACHE = "tracker.cache_backend.TrackerRedisCache"
 
 
-def test_a_redis_url_selects_the_tracker_backend_and_nothing_else_changes():
-    redis = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": "x"}
-    assert shared_cache(redis) == {"BACKEND": TRACKER_REDIS_CACHE, "LOCATION": "x"}
-    locmem = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
-    assert shared_cache(locmem) == locmem
+def test_a_redis_url_selects_the_tracker_backend_and_nothing_else_changes(
+    monkeypatch,
+):
+    monkeypatch.setenv("CACHE_URL", "redis://cache.example.org:6379/1")
+    assert base.cache_from_env() == {
+        "BACKEND": TRACKER_REDIS_CACHE,
+        "LOCATION": "redis://cache.example.org:6379/1",
+    }
+    monkeypatch.setenv("CACHE_URL", "locmemcache://tracker")
+    assert base.cache_from_env()["BACKEND"] == (
+        "django.core.cache.backends.locmem.LocMemCache"
+    )
 
 
 def test_the_settings_read_from_the_environment_use_it():

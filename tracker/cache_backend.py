@@ -12,9 +12,6 @@ inherited across a fork (redis-py checks the process id)."""
 
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 
-DJANGO_REDIS_CACHE = "django.core.cache.backends.redis.RedisCache"
-TRACKER_REDIS_CACHE = "tracker.cache_backend.TrackerRedisCache"
-
 
 class ReusedClientRedisCacheClient(RedisCacheClient):
     def __init__(self, *args, **kwargs):
@@ -42,12 +39,3 @@ class TrackerRedisCache(RedisCache):
     def __init__(self, server, params):
         super().__init__(server, params)
         self._class = ReusedClientRedisCacheClient
-
-
-def shared_cache(config: dict) -> dict:
-    """`config` (a CACHES entry, as django-environ reads CACHE_URL) with
-    Django's Redis backend swapped for the one above; any other backend
-    unchanged."""
-    if config.get("BACKEND") == DJANGO_REDIS_CACHE:
-        return {**config, "BACKEND": TRACKER_REDIS_CACHE}
-    return config

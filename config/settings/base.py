@@ -14,8 +14,6 @@ import sentry_sdk
 from sentry_sdk.integrations.celery import CeleryIntegration
 from sentry_sdk.integrations.django import DjangoIntegration
 
-from tracker.cache_backend import shared_cache
-
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = BASE_DIR / "var"
 
@@ -172,10 +170,20 @@ LOGIN_URL = "admin:login"
 # Throttles, list counts, the summary and the case page live here. Local
 # memory suits one development process; production refuses it, since every
 # web process must share the counts (config/settings/production.py).
-# Redis through tracker.cache_backend, which reuses its client (see there).
-CACHES = {
-    "default": shared_cache(env.cache("CACHE_URL", default="locmemcache://tracker"))
-}
+# Redis through tracker.cache_backend, which reuses its client (see there);
+# named by its path, since the settings import nothing of the tracker's.
+DJANGO_REDIS_CACHE = "django.core.cache.backends.redis.RedisCache"
+TRACKER_REDIS_CACHE = "tracker.cache_backend.TrackerRedisCache"
+
+
+def cache_from_env() -> dict:
+    cache = env.cache("CACHE_URL", default="locmemcache://tracker")
+    if cache["BACKEND"] == DJANGO_REDIS_CACHE:
+        cache["BACKEND"] = TRACKER_REDIS_CACHE
+    return cache
+
+
+CACHES = {"default": cache_from_env()}
 
 # --- Django REST framework -------------------------------------------------
 # The public API's defaults; API_ANON_RATE is e.g. "120/min" or "5000/day".

@@ -8,6 +8,7 @@ never count differently."""
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import cached_property
 
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.contenttypes.prefetch import GenericPrefetch
@@ -121,9 +122,14 @@ class Section:
     def flag(self) -> str:
         return f"has_{self.attr}"
 
+    @cached_property
+    def model(self) -> type[Model]:
+        # Built once per process: the queryset, with its prefetches, is
+        # needed here only to learn which model it reads.
+        return self.queryset().model
+
     def exists(self) -> Exists:
-        model = self.queryset().model
-        return Exists(model.objects.filter(**{self.pointing: OuterRef("pk")}))
+        return Exists(self.model.objects.filter(**{self.pointing: OuterRef("pk")}))
 
     def prefetch(self) -> Prefetch:
         return Prefetch(self.relation, queryset=self.queryset(), to_attr=self.attr)

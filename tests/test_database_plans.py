@@ -1,6 +1,7 @@
 """How PostgreSQL is asked to plan the reads that grow with the tracker:
 exports read through server-side cursors are planned to be read whole, and
-the list researchers filter most counts its total from one index."""
+the list researchers filter most counts its total from one index, and a
+network's productions are paged from another."""
 
 import itertools
 
@@ -72,13 +73,46 @@ def test_counting_one_kind_and_status_since_a_year_reads_only_the_index():
             itertools.product(c.ProductionKind.values, c.ICStatus.values * 40)
         )
     )
+    plan = _plan_forbidding_whole_table_reads(counted.count)
+    assert "using production_kind_status_years" in plan, plan
+
+
+@pytest.mark.django_db
+def test_a_page_of_one_networks_productions_reads_them_in_title_order():
+    networks = [
+        f.OrganizationFactory(kind=c.OrganizationKind.NETWORK, slug=f"network-{n}")
+        for n in range(50)
+    ]
+    # Each network carries a fiftieth of the productions, as one of the
+    # hundred networks of the generated data carries a hundredth: walking
+    # every title to find one network's would read fifty rows for each kept.
+    Production.objects.bulk_create(
+        Production(slug=f"carried-{n}", title=f"Carried {n:04}", network=network)
+        for n, network in enumerate(networks * 60)
+    )
+    filterset = ProductionFilter(
+        data={"network": "network-3"}, queryset=production_list()
+    )
+    assert filterset.is_valid(), filterset.errors
+    second_page = filterset.qs.order_by("title")[25:50]
+    assert [p.slug for p in second_page] == [
+        f"carried-{3 + 50 * n}" for n in range(25, 50)
+    ]
+    if connection.vendor != "postgresql":
+        return
+    plan = _plan_forbidding_whole_table_reads(lambda: list(second_page.all()))
+    assert "using production_network_title" in plan, plan
+
+
+def _plan_forbidding_whole_table_reads(run_query) -> str:
+    """PostgreSQL's plan for the first query `run_query` sends, with fresh
+    statistics and no whole-table read allowed, which shows the index the
+    query takes."""
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("ANALYZE tracker_production")
-        # Forbidding a whole-table read shows which index the count takes.
         cursor.execute("SET LOCAL enable_seqscan = off")
         cursor.execute("SET LOCAL enable_bitmapscan = off")
-        with CaptureQueriesContext(connection) as count:
-            counted.count()
-        cursor.execute(f"EXPLAIN {count.captured_queries[0]['sql']}")
-        plan = "\n".join(row[0] for row in cursor.fetchall())
-    assert "using production_kind_status_years" in plan, plan
+        with CaptureQueriesContext(connection) as sent:
+            run_query()
+        cursor.execute(f"EXPLAIN {sent.captured_queries[0]['sql']}")
+        return "\n".join(row[0] for row in cursor.fetchall())

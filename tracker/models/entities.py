@@ -200,6 +200,9 @@ class Production(ExternalIdsMixin, SluggedModel, CitedClaim):
         blank=True,
         related_name="network_productions",
         help_text="The network or streamer that carried it.",
+        # production_network_title below leads with this column and serves
+        # every lookup by network; a second index would only slow writes.
+        db_index=False,
     )
     aliases = AliasListField(help_text="Other titles, one per line.")
     imdb_id = models.CharField(
@@ -297,6 +300,11 @@ class Production(ExternalIdsMixin, SluggedModel, CitedClaim):
                 include=("end_year",),
                 name="production_kind_status_years",
             ),
+            # A network's productions in the list's order, a page at a
+            # time: without it PostgreSQL walks the title index and skips
+            # every other network's rows (page 2 of one network of 100:
+            # 4.8 -> 0.5 ms at 50k productions).
+            models.Index(fields=("network", "title"), name="production_network_title"),
         ]
 
     def __str__(self):

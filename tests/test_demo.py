@@ -6,8 +6,9 @@ import datetime as dt
 import pytest
 from django.apps import apps
 from django.core.management import call_command
+from django.db.models import F
 
-from tracker import choices
+from tracker import choices, tasks
 from tracker.demo import DemoDataError, demo_data_load
 from tracker.models import (
     CLAIM_MODELS,
@@ -251,3 +252,22 @@ def test_a_file_with_a_misquote_is_refused_naming_the_field(tmp_path):
         demo_data_load(path)
 
     assert not Citation.objects.exists() and not Statement.objects.exists()
+
+
+def test_the_demo_queues_each_sources_snapshot_once(
+    settings, django_capture_on_commit_callbacks
+):
+    """The demo cites most of its sources several times in one transaction;
+    each address is queued for archiving once, not once per citation (the
+    worker used to run a hundred tasks that each found it archived)."""
+    settings.TRACKER_ARCHIVE_ON_SAVE = True
+    # Not executed: the demo's sources are on the internet.
+    with django_capture_on_commit_callbacks() as callbacks:
+        demo_data_load()
+
+    queued = [c.source_id for c in callbacks if isinstance(c, tasks._SnapshotQueue)]
+    with_address = Source.objects.exclude(url="").exclude(
+        snapshots__requested_url=F("url")
+    )
+    assert sorted(queued) == sorted(with_address.values_list("pk", flat=True))
+    assert Citation.objects.filter(source__in=queued).count() > len(queued)

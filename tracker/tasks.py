@@ -155,9 +155,8 @@ def source_saved(sender, instance, raw=False, **kwargs):
     once the save is committed (a fixture load, `raw`, queues nothing)."""
     if raw or not settings.TRACKER_ARCHIVE_ON_SAVE or not instance.url:
         return
-    if snapshot_needed(instance):
-        source_id = instance.pk
-        transaction.on_commit(lambda: _snapshot_queue(source_id))
+    if not _snapshot_pending(instance) and snapshot_needed(instance):
+        transaction.on_commit(_SnapshotQueue(instance.pk, instance.url))
 
 
 def citation_saved(sender, instance, raw=False, **kwargs):
@@ -165,14 +164,39 @@ def citation_saved(sender, instance, raw=False, **kwargs):
     source_saved(Source, instance.source, raw=raw)
 
 
-def _snapshot_queue(source_id: int) -> None:
-    try:
-        snapshot_source.delay(source_id)
-    except OperationalError as exc:
-        # The source is saved; the next snapshot_sources run takes it.
-        logger.error(
-            "Broker unreachable; snapshot of source %s not queued: %s", source_id, exc
-        )
+class _SnapshotQueue:
+    """The callback that queues one source's snapshot once the save is
+    committed; an object rather than a lambda, so that the next save of the
+    same source in the same transaction can see it is already pending."""
+
+    def __init__(self, source_id: int, url: str):
+        self.source_id = source_id
+        self.url = url
+
+    def __call__(self) -> None:
+        try:
+            snapshot_source.delay(self.source_id)
+        except OperationalError as exc:
+            # The source is saved; the next snapshot_sources run takes it.
+            logger.error(
+                "Broker unreachable; snapshot of source %s not queued: %s",
+                self.source_id,
+                exc,
+            )
+
+
+def _snapshot_pending(source: Source) -> bool:
+    """Whether the open transaction already queues a snapshot of this
+    source at this URL when it commits. A source cited by many claims in
+    one transaction (the demo load, a spreadsheet import) is then queued
+    once, not once per citation. Django drops the callbacks of a
+    rolled-back savepoint, so a source whose save was undone is queued
+    again by the next one."""
+    return any(
+        isinstance(callback, _SnapshotQueue)
+        and (callback.source_id, callback.url) == (source.pk, source.url)
+        for _, callback, _ in transaction.get_connection().run_on_commit
+    )
 
 
 @shared_task(acks_late=True)

@@ -8,8 +8,10 @@ from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import transaction
 
 from tests.archive.conftest import ARTICLE_HTML
+from tracker import tasks
 from tracker.choices import (
     LinkStatus,
     QuoteCheckResult,
@@ -53,6 +55,66 @@ def test_a_source_saved_again_is_not_fetched_again(
         source.save()
 
     assert len(feed_server.requests_to("/story.html")) == 1
+
+
+@pytest.fixture
+def snapshots_queued(monkeypatch):
+    """The source ids whose snapshot task was queued, in order; the task
+    still runs."""
+    queued = []
+    delay = tasks.snapshot_source.delay
+
+    def counted(source_id, *args, **kwargs):
+        queued.append(source_id)
+        return delay(source_id, *args, **kwargs)
+
+    monkeypatch.setattr(tasks.snapshot_source, "delay", counted)
+    return queued
+
+
+def test_a_source_cited_by_many_claims_in_one_transaction_is_queued_once(
+    archiving,
+    feed_server,
+    article_url,
+    source_make,
+    cite,
+    snapshots_queued,
+    django_capture_on_commit_callbacks,
+):
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        source = source_make(article_url)
+        cite(source, "is as essential as a stunt coordinator")
+        cite(source, "consent is an ongoing conversation", title="I May Destroy You")
+
+    assert snapshots_queued == [source.pk]
+    assert len(feed_server.requests_to("/story.html")) == 1
+    assert Citation.objects.filter(source=source).count() == 2
+
+
+def test_a_save_undone_by_a_rollback_leaves_the_next_save_to_queue_it(
+    archiving,
+    article_url,
+    source_make,
+    snapshots_queued,
+    django_capture_on_commit_callbacks,
+):
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        source = source_make(article_url)
+        with pytest.raises(RuntimeError), transaction.atomic():
+            source.title = "Saved, then undone"
+            source.save()
+            raise RuntimeError
+    # The first save's callback stands: only the inner savepoint rolled back.
+    assert snapshots_queued == [source.pk]
+
+    snapshots_queued.clear()
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        with pytest.raises(RuntimeError), transaction.atomic():
+            other = source_make(article_url + "?other")
+            raise RuntimeError
+        assert not Source.objects.filter(pk=other.pk).exists()
+        kept = source_make(article_url + "?kept")
+    assert snapshots_queued == [kept.pk]
 
 
 def test_a_new_url_is_archived_and_becomes_the_latest_copy(

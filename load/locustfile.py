@@ -6,6 +6,9 @@ server:
 - `PageReader`: what a visitor reads: the case page and record pages;
 - `TrivialView`: `/healthz`, the fastest answer the same server gives, the
   limit the mixes are measured against;
+- `CachedReader`: both mixes' requests over a handful of records, which
+  its warm-up renders: every measured answer comes from the cache, so it
+  shows what the mixes would reach if nothing had to be rendered;
 - `PopularPublicReader` and `PopularPageReader`: the same two mixes with
   readers who, like real ones, concentrate on few records: every record
   and filter combination is drawn by a Zipf law of exponent 1 over a fixed,
@@ -40,6 +43,9 @@ CSV_FILTERS = tuple(itertools.product(range(NETWORKS), IC_STATUSES))
 # Breslau et al. measured exponents of 0.64-0.83 for proxy traces; 1 is the
 # classic Zipf law and concentrates a little more.
 ZIPF_EXPONENT = 1.0
+# How many records, networks and filter combinations the cached mix draws
+# from: few enough that its warm-up renders every one.
+CACHED_RECORDS = 10
 # Every client numbered in the order it starts, so two runs ask the same
 # questions (id() of the client object is an address, not a number).
 _clients = itertools.count()
@@ -197,6 +203,15 @@ class PopularPageReader(PageReader):
 
     def _draw(self, population: int) -> int:
         return _popular_draw(self.rng, population)
+
+
+class CachedReader(PublicReader, PageReader):
+    """Every request of both mixes, in their proportions, over the first
+    CACHED_RECORDS records of each kind: after the warm-up each answer is
+    the whole-response cache's, and the mix measures that path alone."""
+
+    def _draw(self, population: int) -> int:
+        return self.rng.randrange(min(population, CACHED_RECORDS))
 
 
 class TrivialView(FastHttpUser):

@@ -227,10 +227,14 @@ MIXES = (
     ("PublicReader", "API mix, uniform"),
     ("PageReader", "HTML pages mix, uniform"),
     ("TrivialView", "trivial view (/healthz)"),
+    ("CachedReader", "cached answers only (both mixes, 10 records of each kind)"),
     ("PopularPublicReader", "API mix, popular (Zipf)"),
     ("PopularPageReader", "HTML pages mix, popular (Zipf)"),
 )
 LIMIT = "TrivialView"
+# What the mixes would reach with nothing to render: a reference, with no
+# goal of its own, that the written reasons compare against.
+CACHED = "CachedReader"
 POPULAR = ("PopularPublicReader", "PopularPageReader")
 # The goals of issue 18: each mix at least half the trivial view's
 # throughput, and a tail no longer than three medians.
@@ -238,8 +242,9 @@ RATIO_GOAL = 0.5
 TAIL_GOAL = 3.0
 
 
-def _why(name: str, mix: dict) -> str:
-    """The written reason a mix misses its ratio, from its own figures."""
+def _why(name: str, mix: dict, cached: dict) -> str:
+    """The written reason a mix misses its ratio, from its own figures and
+    the cached-answers mix of the same run."""
     drawn = (
         "draws records and filters by a Zipf law over every generated "
         "record, whose long tail still holds most distinct records asked for "
@@ -251,8 +256,9 @@ def _why(name: str, mix: dict) -> str:
     return (
         f"{mix['rendered']} of its {mix['requests']} requests "
         f"({mix['rendered_share']:.0%}) asked for a URL the cache did not hold yet, "
-        "so the view rendered it (tens of milliseconds against well "
-        "under one for a cached answer); the rest came from the cache. The "
+        "so the view rendered it; the rest came from the cache. The same "
+        f"requests answered from the cache alone ran at {cached['ratio']:.2f} "
+        "of /healthz in this run, so the gap is the renders. The "
         f"mix {drawn}."
     )
 
@@ -444,7 +450,7 @@ def main(argv=None) -> int:
     for name, label in MIXES:
         mix = mixes[name]
         goals = ""
-        if name != LIMIT:
+        if name not in (LIMIT, CACHED):
             ratio_ok = "meets" if mix["ratio"] >= RATIO_GOAL else "MISSES"
             tail_ok = "meets" if mix["tail"] <= TAIL_GOAL else "MISSES"
             goals = (
@@ -452,8 +458,10 @@ def main(argv=None) -> int:
                 f"p99/p50 {mix['tail']:.1f} ({tail_ok} <= {TAIL_GOAL:.0f})"
             )
         print(f"{label}: {mix['requests_per_s']:.1f} requests/s{goals}")
-        if name != LIMIT and mix["ratio"] < RATIO_GOAL:
-            print(f"  why: {_why(name, mix)}")
+        if name not in (LIMIT, CACHED) and mix["ratio"] < RATIO_GOAL:
+            print(f"  why: {_why(name, mix, mixes[CACHED])}")
+        elif name == CACHED:
+            print(f"  ratio {mix['ratio']:.2f}: the ceiling, with nothing to render")
     for markdown in args.markdown:
         _markdown_update(ROOT / markdown, result)
     if failed:

@@ -1,9 +1,14 @@
 """load/run.py's count of what a mix rendered: the whole responses kept
 under the current data version, not those an earlier version left."""
 
+import json
+import os
+import subprocess
+import sys
+
 import pytest
 
-from load.run import _responses_kept
+from load.run import ROOT, _responses_kept
 from tests import factories as f
 from tracker.caching import data_changed
 
@@ -22,3 +27,58 @@ def test_responses_kept_counts_only_the_current_versions_renders(client, shared_
     client.get("/api/v1/productions/")
     client.get("/api/v1/productions/")  # answered from the cache
     assert _responses_kept() == 1
+
+
+# Run apart: importing locust monkey-patches the process for gevent, which
+# the test process's database connections do not survive.
+URLS_ASKED = """
+import json, sys
+from locust.env import Environment
+from load import locustfile
+
+class Recorder:
+    def __init__(self):
+        self.urls = set()
+
+    def get(self, url, name=None):
+        self.urls.add(url)
+
+asked = {}
+for mix in ("CachedReader", "PublicReader"):
+    urls = set()
+    reader = getattr(locustfile, mix)
+    reader.host = "http://127.0.0.1:1"
+    for _ in range(8):
+        user = reader(Environment())
+        user.on_start()
+        user.client = Recorder()
+        for task in user.tasks * 50:
+            task(user)
+        urls |= user.client.urls
+    asked[mix] = sorted(urls)
+json.dump(asked, sys.stdout)
+"""
+
+
+def test_the_cached_mix_asks_few_enough_urls_for_its_warm_up_to_render_all():
+    """Its figure is read as the cache's own speed, so after a warm-up of a
+    few hundred requests nothing in it may still need rendering."""
+    done = subprocess.run(  # noqa: S603
+        [sys.executable, "-c", URLS_ASKED],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env={**os.environ, "TRACKER_LOAD_PRODUCTIONS": "50000"},
+        check=True,
+        timeout=60,
+    )
+    asked = json.loads(done.stdout)
+    cached, uniform = asked["CachedReader"], asked["PublicReader"]
+
+    assert any(url.startswith("/api/") for url in cached)
+    assert any(url.startswith("/productions/") for url in cached)
+    # 10 of each record kind, network and filter combination, the searches
+    # and the fixed URLs: well under the requests of one warm-up.
+    assert len(cached) <= 120, cached
+    # The uniform mix, over the same 400 draws a client, asks far more.
+    assert len(uniform) > 5 * len(cached)

@@ -183,3 +183,30 @@ def test_the_api_rows_time_the_view_not_the_whole_response_cache(db):
 
     # Rendered again: through the cache a second GET reads no rows at all.
     assert len(again) > 0
+
+
+def test_row_6_names_the_floor_that_binds():
+    from bench.rows.refreshing import RefreshFloors
+
+    # As in the PostgreSQL run: 16 processes, 10 s of work beyond 20 s of
+    # waits.
+    by_cores = RefreshFloors(feeds=200, sequential=30.0, cores=2, processes=16)
+    assert by_cores.cores_floor == pytest.approx(5.0)
+    assert by_cores.processes_floor == pytest.approx(1.875)
+    why = by_cores.why(9.5)
+    assert "the floor is the work spread over the 2 cores (5.0 s)" in why
+    assert "the 16 processes (1.9 s)" in why
+    assert "0.17 of sequential" in why
+    assert "1/10 needs at most 30 ms of work per feed" in why
+    assert "SQLite" not in why
+
+    # The SQLite run: at most 4 processes, so each one's share of the waits
+    # is the floor, not the cores.
+    by_processes = RefreshFloors(feeds=200, sequential=23.6, cores=2, processes=4)
+    assert by_processes.processes_floor == pytest.approx(5.9)
+    why = by_processes.why(8.2)
+    assert "the floor is every feed's wait and work spread over the 4" in why
+    assert "(5.9 s), more than the work spread over the 2 cores (1.8 s)" in why
+    assert "0.25 of sequential" in why
+    assert "1/10 needs at least 10 processes, and the worker ran 4" in why
+    assert "On SQLite the worker runs at most 4 processes" in why

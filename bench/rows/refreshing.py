@@ -7,6 +7,7 @@ import datetime as dt
 import hashlib
 import io
 import json
+import math
 import os
 import shutil
 import subprocess
@@ -15,6 +16,7 @@ import tempfile
 import threading
 import time
 from contextlib import contextmanager
+from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -345,11 +347,12 @@ def feeds_refreshing(ctx: Context) -> Outcome:
     news_clear()
     celery, sequential = timings["celery"].p50, timings["sequential"].p50
     ratio = celery / sequential
-    # What refresh_news spent beyond the feeds' waits is the work itself;
-    # spread over every core it is the least any number of workers can take.
-    work = max(0.0, sequential - count * LATENCY)
-    cores = os.cpu_count() or 1
-    floor = work / cores
+    floors = RefreshFloors(
+        feeds=count,
+        sequential=sequential,
+        cores=os.cpu_count() or 1,
+        processes=concurrency,
+    )
     met = (
         ratio <= 0.1
         and written == 0
@@ -383,27 +386,86 @@ def feeds_refreshing(ctx: Context) -> Outcome:
             "second_refresh_not_modified": not_modified,
             "second_refresh_rows_written": written,
             "runs_per_side": repeats,
-            "work_beyond_waits_s": round(work, 3),
-            "cpu_floor_s": round(floor, 3),
+            "work_beyond_waits_s": round(floors.work, 3),
+            "cpu_floor_s": round(floors.cores_floor, 3),
+            "process_floor_s": round(floors.processes_floor, 3),
             "feeds_failed": failed,
         },
         met=met,
-        note=""
-        if met
-        else (
+        note="" if met else floors.why(celery),
+    )
+
+
+@dataclass(frozen=True)
+class RefreshFloors:
+    """The least time any refresh of these feeds can take through a worker
+    with this many processes on this many cores, from what refresh_news
+    spent on them one after another."""
+
+    feeds: int
+    sequential: float
+    cores: int
+    processes: int
+
+    @property
+    def waits(self) -> float:
+        return self.feeds * LATENCY
+
+    @property
+    def work(self) -> float:
+        """What refresh_news spent beyond the feeds' waits: the work itself
+        (parsing, storing and matching, all CPU)."""
+        return max(0.0, self.sequential - self.waits)
+
+    @property
+    def cores_floor(self) -> float:
+        """The work spread over every core."""
+        return self.work / self.cores
+
+    @property
+    def processes_floor(self) -> float:
+        """A prefork process takes one feed at a time, its wait then its
+        work: every feed's wait and work spread over the processes."""
+        return (self.waits + self.work) / self.processes
+
+    def why(self, celery: float) -> str:
+        floor = max(self.cores_floor, self.processes_floor)
+        tenth = self.sequential / 10
+        by_cores = self.cores_floor >= self.processes_floor
+        binding = (
+            f"the work spread over the {self.cores} cores ({self.cores_floor:.1f} "
+            f"s), more than every feed's wait and work spread over the "
+            f"{self.processes} processes ({self.processes_floor:.1f} s)"
+            if by_cores
+            else f"every feed's wait and work spread over the {self.processes} "
+            f"processes, each taking one feed at a time ({self.processes_floor:.1f} "
+            f"s), more than the work spread over the {self.cores} cores "
+            f"({self.cores_floor:.1f} s)"
+        )
+        if by_cores:
+            needs = (
+                f"1/10 needs at most {tenth * self.cores / self.feeds * 1000:.0f} "
+                f"ms of work per feed on {self.cores} cores, and each took "
+                f"{self.work / self.feeds * 1000:.0f} ms"
+            )
+        else:
+            needs = (
+                f"1/10 needs at least {math.ceil((self.waits + self.work) / tenth)} "
+                f"processes, and the worker ran {self.processes}"
+            )
+        sqlite = (
+            f" On SQLite the worker runs at most {SQLITE_CONCURRENCY} processes, "
+            "since every refresh ends in a write and SQLite takes one writer at "
+            "a time."
+            if self.processes <= SQLITE_CONCURRENCY
+            else ""
+        )
+        return (
             "The network waits overlap across the worker's processes, but the "
             "work on each feed (parsing with feedparser, storing and matching "
             "through the ORM, the task round trip through the broker) is CPU "
-            f"time, and this machine has {cores} cores shared with other "
-            "work: the sum of that work divided by the cores is the floor, "
-            f"whatever the concurrency. Here refresh_news spent {work:.1f} s "
-            f"beyond the {count * LATENCY:.0f} s of waits, so the floor is "
-            f"{floor:.1f} s ({floor / sequential:.2f} of sequential) against "
-            f"{celery:.1f} s through Celery; 1/10 needs at most "
-            f"{sequential / 10 * cores / count * 1000:.0f} ms of work per feed "
-            f"on {cores} cores, and each took {work / count * 1000:.0f} ms. "
-            "On SQLite the worker runs at most "
-            f"{SQLITE_CONCURRENCY} processes, since every refresh ends in a "
-            "write and SQLite takes one writer at a time."
-        ),
-    )
+            f"time. Here refresh_news spent {self.work:.1f} s beyond the "
+            f"{self.waits:.0f} s of waits, so the floor is {binding}: "
+            f"{floor:.1f} s ({floor / self.sequential:.2f} of sequential) "
+            f"against {celery:.1f} s through Celery; {needs}.{sqlite}"
+        )

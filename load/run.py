@@ -240,6 +240,9 @@ POPULAR = ("PopularPublicReader", "PopularPageReader")
 # throughput, and a tail no longer than three medians.
 RATIO_GOAL = 0.5
 TAIL_GOAL = 3.0
+# The run-to-run noise of a ratio on a shared 2-core machine is about
+# 0.05-0.1: cached answers at 0.9 of /healthz or more run at its speed.
+CACHED_AT_LIMIT = 0.9
 
 
 def _why(name: str, mix: dict, cached: dict) -> str:
@@ -253,13 +256,19 @@ def _why(name: str, mix: dict, cached: dict) -> str:
         else "draws record pages uniformly from every generated record, far "
         "more than one run can ask twice"
     )
+    # Cached answers near the trivial view's speed leave the renders as
+    # the whole gap; well below it, the cache's own path is part of it.
+    gap = (
+        "so the gap is the renders"
+        if cached["ratio"] >= CACHED_AT_LIMIT
+        else "so the cache's own answers are part of the gap, the renders the rest"
+    )
     return (
         f"{mix['rendered']} of its {mix['requests']} requests "
         f"({mix['rendered_share']:.0%}) asked for a URL the cache did not hold yet, "
         "so the view rendered it; the rest came from the cache. The same "
         f"requests answered from the cache alone ran at {cached['ratio']:.2f} "
-        "of /healthz in this run, so the gap is the renders. The "
-        f"mix {drawn}."
+        f"of /healthz in this run, {gap}. The mix {drawn}."
     )
 
 

@@ -82,3 +82,18 @@ def test_the_cached_mix_asks_few_enough_urls_for_its_warm_up_to_render_all():
     assert len(cached) <= 120, cached
     # The uniform mix, over the same 400 draws a client, asks far more.
     assert len(uniform) > 5 * len(cached)
+
+
+def test_a_missed_ratio_says_whether_the_cache_or_the_renders_hold_it_back():
+    from load.run import _why
+
+    mix = {"rendered": 350, "requests": 1000, "rendered_share": 0.35}
+    at_limit = _why("PublicReader", mix, {"ratio": 1.11})
+    assert "350 of its 1000 requests (35%)" in at_limit
+    assert "ran at 1.11 of /healthz in this run, so the gap is the renders." in (
+        at_limit
+    )
+    slow_cache = _why("PopularPublicReader", mix, {"ratio": 0.6})
+    assert "ran at 0.60 of /healthz" in slow_cache
+    assert "the cache's own answers are part of the gap" in slow_cache
+    assert "Zipf law" in slow_cache

@@ -199,10 +199,15 @@ def test_row_6_names_the_floor_that_binds():
     assert "0.17 of sequential" in why
     assert "1/10 needs at most 30 ms of work per feed" in why
     assert "SQLite" not in why
+    # A small PostgreSQL run starts few processes, and says nothing of SQLite.
+    few = RefreshFloors(feeds=20, sequential=3.0, cores=2, processes=2)
+    assert "SQLite" not in few.why(1.6)
 
     # The SQLite run: at most 4 processes, so each one's share of the waits
     # is the floor, not the cores.
-    by_processes = RefreshFloors(feeds=200, sequential=23.6, cores=2, processes=4)
+    by_processes = RefreshFloors(
+        feeds=200, sequential=23.6, cores=2, processes=4, sqlite=True
+    )
     assert by_processes.processes_floor == pytest.approx(5.9)
     why = by_processes.why(8.2)
     assert "the floor is every feed's wait and work spread over the 4" in why

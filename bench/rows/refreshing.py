@@ -352,6 +352,7 @@ def feeds_refreshing(ctx: Context) -> Outcome:
         sequential=sequential,
         cores=os.cpu_count() or 1,
         processes=concurrency,
+        sqlite=connection.vendor == "sqlite",
     )
     met = (
         ratio <= 0.1
@@ -406,6 +407,8 @@ class RefreshFloors:
     sequential: float
     cores: int
     processes: int
+    # Whether the worker's processes were capped for SQLite's one writer.
+    sqlite: bool = False
 
     @property
     def waits(self) -> float:
@@ -457,7 +460,7 @@ class RefreshFloors:
             f" On SQLite the worker runs at most {SQLITE_CONCURRENCY} processes, "
             "since every refresh ends in a write and SQLite takes one writer at "
             "a time."
-            if self.processes <= SQLITE_CONCURRENCY
+            if self.sqlite
             else ""
         )
         return (

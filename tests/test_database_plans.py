@@ -32,6 +32,44 @@ def test_postgres_connections_plan_cursors_to_be_read_whole(monkeypatch):
     )
 
 
+def test_postgres_connections_prepare_the_statements_they_repeat(monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", "postgres://tracker@db.example.org/tracker")
+    options = base.database_from_env("unused.sqlite3")["OPTIONS"]
+    assert options["server_side_binding"] is True
+    assert options["prepare_threshold"] == base.PREPARE_AFTER_RUNS
+    # Behind a PgBouncer in transaction mode: Django's defaults, neither.
+    monkeypatch.setenv("DATABASE_PREPARED_STATEMENTS", "off")
+    options = base.database_from_env("unused.sqlite3")["OPTIONS"]
+    assert "server_side_binding" not in options
+    assert "prepare_threshold" not in options
+    # SQLite has no such option.
+    monkeypatch.setenv("DATABASE_URL", "sqlite:///unused.sqlite3")
+    monkeypatch.delenv("DATABASE_PREPARED_STATEMENTS")
+    assert "server_side_binding" not in base.database_from_env("x")["OPTIONS"]
+
+
+@pytest.mark.django_db
+def test_a_record_read_again_and_again_is_planned_once():
+    if connection.vendor != "postgresql":
+        # The settings test above holds; SQLite has no prepared statements.
+        return
+    productions = f.ProductionFactory.create_batch(base.PREPARE_AFTER_RUNS + 1)
+
+    def prepared():
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE %s",
+                ['%FROM "tracker_production" WHERE "tracker_production"."slug" =%'],
+            )
+            return cursor.fetchone()[0]
+
+    assert prepared() == 0
+    for production in productions:
+        # Each slug its own value: the statement is the same, bound apart.
+        assert Production.objects.get(slug=production.slug) == production
+    assert prepared() == 1
+
+
 @pytest.mark.django_db
 def test_the_test_database_connection_carries_it():
     if connection.vendor != "postgresql":

@@ -9,12 +9,13 @@ from django.core.management import call_command
 from django.db.models import F
 
 from tracker import choices, tasks
-from tracker.demo import DemoDataError, demo_data_load
+from tracker.demo import SEED_ARTICLE_TEXT, DemoDataError, demo_data_load
 from tracker.models import (
     CLAIM_MODELS,
     AwardMention,
     AwardOutcome,
     Campaign,
+    CampaignMilestone,
     Citation,
     Cohort,
     IndustryStatistic,
@@ -210,9 +211,29 @@ def test_the_stances_and_campaigns_are_there(demo):
     assert [int(v) for v in values] == [4, 83]
     campaigns = Campaign.objects.order_by("slug")
     assert campaigns.count() == 3
+    call = "Erika Lust and Mam Smith call for IC nominations"
+    announcement = "The Academy announces a Best Casting category from 2026"
+    milestones = {}
     for campaign in campaigns:
         assert [c.slug for c in campaign.precedents.all()] == ["oscars-best-casting"]
-        assert campaign.milestones.count() == 2
+        milestones[campaign.slug] = sorted(m.title for m in campaign.milestones.all())
+    # The Academy's own announcement is a step of the Oscar campaign alone;
+    # the call names all three award bodies.
+    assert milestones == {
+        "emmys-intimacy-coordination": [call],
+        "golden-globes-intimacy-coordination": [call],
+        "oscars-intimacy-coordination": [call, announcement],
+    }
+
+
+def test_the_call_for_nominations_cites_both_speakers_words(demo):
+    for milestone in CampaignMilestone.objects.filter(
+        title="Erika Lust and Mam Smith call for IC nominations"
+    ):
+        (citation,) = milestone.citations.all()
+        assert "professional recognition" in citation.quote
+        assert "I would love to see it happen" in citation.quote
+        assert quote_in_passage(citation.quote, SEED_ARTICLE_TEXT.read_text("utf-8"))
 
 
 def test_a_file_naming_an_unknown_record_is_refused_and_writes_nothing(tmp_path):
@@ -271,3 +292,38 @@ def test_the_demo_queues_each_sources_snapshot_once(
     )
     assert sorted(queued) == sorted(with_address.values_list("pk", flat=True))
     assert Citation.objects.filter(source__in=queued).count() > len(queued)
+
+
+def test_no_supporting_passage_carries_the_hbo_wording_the_policy_disputes(demo):
+    disputed = Policy.objects.get(organization__slug="hbo").citations.get(
+        stance=choices.CitationStance.DISPUTES
+    )
+    smith = Statement.objects.get(speaker__slug="mam-smith")
+    # Her words as the article frames them: an ideal, not a description.
+    assert smith.quote.startswith("[Ideally,] you wouldn’t be allowed")
+    supporting = Citation.objects.filter(stance=choices.CitationStance.SUPPORTS)
+    assert not [c for c in supporting if disputed.source_says in c.quote]
+
+
+def test_the_mini_series_win_is_not_cited_to_the_disputed_dedication(demo):
+    dedication = AwardMention.objects.get(kind="dedication").citations.get(
+        stance=choices.CitationStance.DISPUTES
+    )
+    mini_series = AwardOutcome.objects.get(
+        slug="bafta-2021-mini-series-i-may-destroy-you"
+    )
+    passages = [c.quote for c in mini_series.citations.all()]
+    assert len(passages) == 3
+    assert dedication.quote not in passages
+    # The production still cites the seed's sentence for its coordinator,
+    # and says beside it which award the sources disagree on.
+    production = Production.objects.get(slug="i-may-destroy-you")
+    assert dedication.quote in [c.quote for c in production.citations.all()]
+    assert "Mini-Series" in production.ic_notes
+    assert "Leading Actress" in production.ic_notes
+
+
+def test_remarks_the_seed_reports_without_a_date_stay_undated(demo):
+    for speaker in ("zendaya", "troian-bellisario"):
+        statement = Statement.objects.get(speaker__slug=speaker)
+        assert (statement.date, statement.date_display) == (None, "undated")

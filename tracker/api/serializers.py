@@ -140,7 +140,13 @@ class CitationSerializer(serializers.Serializer):
     title = serializers.CharField(help_text="The source's title.")
     publisher = serializers.CharField(help_text="Who published it.")
     date = serializers.DateField(
-        allow_null=True, help_text="When it was published, if known."
+        allow_null=True,
+        help_text="When it was published, if known; only as much of it as "
+        "date_precision says is known (a year-precision date is stored as "
+        "1 January).",
+    )
+    date_precision = serializers.CharField(
+        help_text="How much of date is known: day, month or year."
     )
     stance = serializers.ChoiceField(
         choices=CitationStance.choices,
@@ -178,6 +184,7 @@ def citation_data(citation) -> dict:
         "title": source.title,
         "publisher": source.publisher,
         "date": _iso(source.published_on),
+        "date_precision": source.published_precision,
         "stance": citation.stance,
         "quote": citation.quote,
         "quote_kind": citation.quote_kind,
@@ -407,7 +414,16 @@ class SourceSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Source
-        fields = ("slug", "url", "title", "publisher", "published_on", "kind", "notes")
+        fields = (
+            "slug",
+            "url",
+            "title",
+            "publisher",
+            "published_on",
+            "published_precision",
+            "kind",
+            "notes",
+        )
         read_only_fields = fields
 
 

@@ -34,6 +34,19 @@ def date_display(date, precision: str) -> str:
     return f"{date:%-d %B %Y}"
 
 
+def date_machine(date, precision: str) -> str:
+    """The same date for a <time datetime> attribute, no more precise than
+    it is known ("2021", "2018-10", "2021-06-06"): a year-precision date
+    stored as 1 January must not tell a machine it was that day."""
+    if date is None:
+        return ""
+    if precision == DatePrecision.YEAR:
+        return f"{date:%Y}"
+    if precision == DatePrecision.MONTH:
+        return f"{date:%Y-%m}"
+    return date.isoformat()
+
+
 class AliasListFormField(forms.CharField):
     """Aliases edited as one per line, stored as a JSON list."""
 

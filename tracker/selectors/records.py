@@ -41,6 +41,7 @@ CITATION_FIELDS = (
     "source__title",
     "source__publisher",
     "source__published_on",
+    "source__published_precision",
     "source__kind",
     "source__link_health__id",
     "source__link_health__source_id",

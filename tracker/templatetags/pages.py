@@ -1,8 +1,10 @@
 """Template helpers of the public pages."""
 
 from django import template
+from django.utils.html import format_html
 
 from tracker.choices import CitationStance
+from tracker.models.base import date_display, date_machine
 from tracker.web import records
 
 register = template.Library()
@@ -48,6 +50,17 @@ def supporting(claim) -> list:
         for c in citations(claim)
         if c.stance == CitationStance.SUPPORTS and _current(c)
     ]
+
+
+@register.simple_tag
+def known_date(date, precision) -> str:
+    """A <time> showing a date only as precisely as it is known: a source
+    dated to its year reads "2024", never "1 January 2024"."""
+    return format_html(
+        '<time datetime="{}">{}</time>',
+        date_machine(date, precision),
+        date_display(date, precision),
+    )
 
 
 @register.filter

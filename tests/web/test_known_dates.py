@@ -1,0 +1,69 @@
+"""A date is shown as precisely as it is known, to readers and machines: a
+source dated only to its year is stored as 1 January, and must not read as
+published that day on a page, in a <time> attribute or in the API."""
+
+import datetime as dt
+
+import pytest
+
+from tests import factories
+from tracker.choices import DatePrecision
+from tracker.models.base import date_machine
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize(
+    ("precision", "machine"),
+    [
+        (DatePrecision.YEAR, "2024"),
+        (DatePrecision.MONTH, "2024-01"),
+        (DatePrecision.DAY, "2024-01-01"),
+    ],
+)
+def test_the_machine_date_says_no_more_than_is_known(precision, machine):
+    assert date_machine(dt.date(2024, 1, 1), precision) == machine
+    assert date_machine(None, precision) == ""
+
+
+@pytest.fixture
+def year_source():
+    return factories.SourceFactory(
+        slug="a-feature",
+        title="A feature",
+        published_on=dt.date(2024, 1, 1),
+        published_precision=DatePrecision.YEAR,
+    )
+
+
+def test_a_citation_of_a_year_dated_source_shows_the_year_alone(client, year_source):
+    statement = factories.StatementFactory(slug="said", cite=year_source)
+
+    html = client.get(f"/statements/{statement.slug}/").content.decode()
+
+    assert '<time datetime="2024">2024</time>' in html
+    assert "1 January 2024" not in html
+    assert "2024-01-01" not in html
+
+
+@pytest.mark.parametrize("path", ["/sources/a-feature/", "/sources/"])
+def test_the_source_page_and_index_show_the_year_alone(client, year_source, path):
+    html = client.get(path).content.decode()
+
+    assert '<time datetime="2024">2024</time>' in html
+    assert "1 January 2024" not in html
+
+
+def test_the_api_gives_each_source_date_its_precision(client, year_source):
+    statement = factories.StatementFactory(slug="said", cite=year_source)
+
+    (citation,) = client.get(f"/api/v1/statements/{statement.slug}/").json()[
+        "citations"
+    ]
+    source = client.get("/api/v1/sources/a-feature/").json()
+
+    assert (citation["date"], citation["date_precision"]) == ("2024-01-01", "year")
+    assert (source["published_on"], source["published_precision"]) == (
+        "2024-01-01",
+        "year",
+    )

@@ -8,6 +8,7 @@ import pytest
 
 from tests import factories
 from tracker.choices import DatePrecision
+from tracker.demo import demo_data_load
 from tracker.models.base import date_machine
 
 pytestmark = pytest.mark.django_db
@@ -67,3 +68,16 @@ def test_the_api_gives_each_source_date_its_precision(client, year_source):
         "2024-01-01",
         "year",
     )
+
+
+def test_a_month_dated_milestone_and_policy_tell_machines_the_month(client):
+    demo_data_load()
+
+    case = client.get("/").content.decode()
+    policy = client.get(
+        "/policies/hbo-intimacy-coordinators-for-intimate-scenes/"
+    ).content.decode()
+
+    assert '<time datetime="2024-02">February 2024</time>' in case
+    assert '<time datetime="2018-10">October 2018</time>' in policy
+    assert "2024-02-01" not in case and "2018-10-01" not in policy

@@ -94,7 +94,8 @@ def test_an_empty_csv_list_still_has_its_header(api):
     response = api.get("/api/v1/policies/?format=csv")
     text = b"".join(response.streaming_content).decode()
     assert text.splitlines() == [
-        "slug,organization,title,scope,status,effective_on,disputed,deprecated,"
+        "slug,organization,title,scope,status,effective_on,effective_precision,"
+        "disputed,deprecated,"
         "deprecated_on,deprecation_reason,preferred_reason,citations"
     ]
 

@@ -81,3 +81,28 @@ def test_a_month_dated_milestone_and_policy_tell_machines_the_month(client):
     assert '<time datetime="2024-02">February 2024</time>' in case
     assert '<time datetime="2018-10">October 2018</time>' in policy
     assert "2024-02-01" not in case and "2018-10-01" not in policy
+
+
+def test_the_api_gives_a_policys_and_a_milestones_precision(client):
+    demo_data_load()
+
+    policy = client.get(
+        "/api/v1/policies/hbo-intimacy-coordinators-for-intimate-scenes/"
+    ).json()
+    summary = client.get("/api/v1/summary/").json()
+    milestones = [
+        m
+        for group in summary["campaigns_by_body"]
+        for campaign in group["campaigns"]
+        for m in campaign["milestones"]
+    ]
+
+    assert (policy["effective_on"], policy["effective_precision"]) == (
+        "2018-10-01",
+        "month",
+    )
+    announcement = next(m for m in milestones if "Best Casting" in m["title"])
+    assert (announcement["date_precision"], announcement["date_display"]) == (
+        "month",
+        "February 2024",
+    )

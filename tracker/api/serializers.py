@@ -566,6 +566,7 @@ class PolicySerializer(serializers.ModelSerializer):
             "scope",
             "status",
             "effective_on",
+            "effective_precision",
             *CLAIM_STATUS_FIELDS,
             "citations",
         )
@@ -920,7 +921,14 @@ class StanceCountSerializer(serializers.Serializer):
 
 
 class MilestoneBriefSerializer(serializers.Serializer):
-    date = serializers.DateField(allow_null=True, help_text="When it happened.")
+    date = serializers.DateField(
+        allow_null=True,
+        help_text="When it happened, as much of it as date_precision says is known.",
+    )
+    date_precision = serializers.CharField(help_text="day, month or year.")
+    date_display = serializers.CharField(
+        help_text='The date as precisely as it is known ("February 2024").'
+    )
     title = serializers.CharField(help_text="What happened.")
 
 

@@ -16,6 +16,7 @@ from tracker.models import (
     Credit,
     Organization,
     Production,
+    Source,
 )
 from tracker.services.spreadsheets import (
     SheetRefused,
@@ -247,6 +248,38 @@ def test_import_records_refuses_other_formats(tmp_path):
 
     with pytest.raises(CommandError, match="csv or .xlsx"):
         call_command("import_records", "productions", str(path))
+
+
+@pytest.mark.parametrize("name", sorted(RESOURCES))
+def test_a_sheet_with_a_date_carries_how_precisely_it_is_known(name):
+    """A date known only to its year is stored as 1 January: a sheet that
+    dropped its precision would bring it back, into a fresh tracker, as
+    that very day."""
+    resource = RESOURCES[name]()
+    headers = resource.export().headers
+    precisions = [
+        field.name
+        for field in resource._meta.model._meta.concrete_fields
+        if field.name.endswith("_precision")
+    ]
+
+    assert [p for p in precisions if p not in headers] == []
+
+
+def test_a_year_dated_source_comes_back_from_its_sheet_as_a_year():
+    factories.SourceFactory(
+        slug="a-feature",
+        published_on="2024-01-01",
+        published_precision=choices.DatePrecision.YEAR,
+    )
+    data = export("sources")
+    Citation.objects.all().delete()
+    Source.objects.all().delete()
+
+    import_("sources", data)
+
+    source = Source.objects.get(slug="a-feature")
+    assert (source.published_display, source.published_precision) == ("2024", "year")
 
 
 def test_the_production_sheet_names_its_columns():

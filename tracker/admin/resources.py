@@ -519,7 +519,16 @@ class SourceResource(RecordResource):
     class Meta:
         model = Source
         import_id_fields = ("slug",)
-        fields = ("slug", "url", "title", "publisher", "published_on", "kind", "notes")
+        fields = (
+            "slug",
+            "url",
+            "title",
+            "publisher",
+            "published_on",
+            "published_precision",
+            "kind",
+            "notes",
+        )
         skip_unchanged = True
         clean_model_instances = True
 
@@ -730,7 +739,15 @@ class PolicyResource(RecordResource):
     class Meta:
         model = Policy
         import_id_fields = ("slug",)
-        fields = ("slug", "organization", "title", "scope", "status", "effective_on")
+        fields = (
+            "slug",
+            "organization",
+            "title",
+            "scope",
+            "status",
+            "effective_on",
+            "effective_precision",
+        )
         skip_unchanged = True
         clean_model_instances = True
 

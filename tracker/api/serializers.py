@@ -866,7 +866,10 @@ class ShareFields(serializers.Serializer):
     )
     known = serializers.IntegerField(help_text="used + not_used.")
     share = serializers.FloatField(
-        allow_null=True, help_text="used / known, from 0 to 1; null when known is 0."
+        allow_null=True,
+        help_text="used / known, from 0 to 1; null when known is 0. A share of "
+        "the productions the tracker happens to hold, not of a defined set: "
+        "quote a cohort's share (cohorts), which has its interval.",
     )
 
 
@@ -973,7 +976,9 @@ class SummarySerializer(serializers.Serializer):
     award_mentions_by_year = MentionYearSerializer(
         many=True, help_text="IC award mentions per year, undated last."
     )
-    ic_share_by_year = YearShareSerializer(many=True, help_text="By start year.")
+    ic_share_by_year = YearShareSerializer(
+        many=True, help_text="By each year on screen (a series in every year it ran)."
+    )
     ic_share_by_organization = OrganizationShareSerializer(
         many=True, help_text="By network or studio, most ICs first."
     )

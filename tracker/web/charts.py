@@ -27,19 +27,17 @@ def body_name(body: dict | None, names: dict[str, str]) -> str:
     return names.get(body["slug"]) or body["name"]
 
 
-def _percent(share) -> str:
-    return "-" if share is None else f"{round(share * 100)}%"
-
-
 def _ic_row(label, group, base: dict | None) -> dict:
     """`base`: the filters selecting the group's records, or None when no
-    filter does (no organization recorded)."""
+    filter does (no organization recorded). Counts only, no share: these
+    rows hold whatever the tracker happens to have recorded, not a defined
+    set, and a share of that would describe the tracker, not the industry
+    (shares are a cohort's, with their interval)."""
     return {
         "label": label,
         "used": group["used"],
         "not_used": group["not_used"],
         "unknown": group["unknown"],
-        "share": _percent(group["share"]),
         **{
             f"{status}_url": (
                 records_url("productions", ic_status=status, **base)
@@ -218,8 +216,10 @@ def _point_value(point):
     return point["y"] if isinstance(point, dict) else point
 
 
-def chart_aria_label(title: str, chart: dict) -> str:
-    """A short spoken summary; the full figures are in the table after it."""
+def chart_aria_label(title: str, chart: dict, totals: str = "Totals") -> str:
+    """A short spoken summary; the full figures are in the table after it.
+    `totals` names what a stacked chart's sums count, where a record can
+    count more than once (a series in each year it ran)."""
     undated = chart.get("undated")
     tail = f"; {undated} undated" if undated else ""
     if len(chart["datasets"]) == 1 and "labels" in chart:
@@ -230,4 +230,4 @@ def chart_aria_label(title: str, chart: dict) -> str:
     for dataset in chart["datasets"]:
         total = sum(_point_value(p) for p in dataset["data"])
         parts.append(f"{dataset['label']}: {total}")
-    return f"{title}. Totals - " + "; ".join(parts) + tail + ". Table follows."
+    return f"{title}. {totals} - " + "; ".join(parts) + tail + ". Table follows."

@@ -66,9 +66,19 @@ def case_context() -> dict:
         "award_mentions": "Award mentions of ICs by year and award body",
         "statements": "Statements about ICs by stance",
     }
+    # What a stacked chart's sums count where one record counts more than
+    # once, so the spoken totals are not read as numbers of records.
+    spoken_totals = {
+        "ic_by_year": "Summed over the years, a production counted in each "
+        "year it was on screen",
+        "award_mentions": "Summed over the award bodies, a mention counted "
+        "under each body it addresses",
+    }
     for key, figure in figures.items():
         figure["title"] = titles[key]
-        figure["aria_label"] = charts.chart_aria_label(titles[key], figure["chart"])
+        figure["aria_label"] = charts.chart_aria_label(
+            titles[key], figure["chart"], spoken_totals.get(key, "Totals")
+        )
     campaigns_by_body = [
         {
             **group,

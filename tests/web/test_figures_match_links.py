@@ -40,6 +40,19 @@ def test_every_linked_count_equals_the_records_its_link_opens(client, demo):
     assert checked > 10
 
 
+def test_every_cohort_count_opens_a_list_of_that_many(client, demo):
+    html = client.get("/").content.decode()
+    section = re.search(r'<section id="cohorts".*?</section>', html, re.S).group(0)
+    links = re.findall(r'<a href="([^"]+)">(\d+)</a>', section)
+
+    # used, members and unknown of each cohort (its "known" has no filter).
+    assert len(links) == 3 * section.count('class="cohort"')
+    for url, shown in links:
+        response = client.get(url.replace("&amp;", "&"))
+        count = re.search(r'data-count="(\d+)"', response.content.decode())
+        assert count and int(count.group(1)) == int(shown), url
+
+
 def test_a_running_series_counts_in_every_year_it_was_on_screen(demo):
     rows = {r["label"]: r for r in case_context()["figures"]["ic_by_year"]["rows"]}
 

@@ -1,9 +1,11 @@
 import zipfile
+from datetime import timedelta
 from io import BytesIO
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from tests import factories
 from tracker.services.releases import release_create
@@ -94,3 +96,48 @@ def test_person_and_campaign_pages_carry_the_cite_block(client, releases_dir):
     for url in (f"/people/{person.slug}/", f"/campaigns/{campaign.slug}/"):
         html = client.get(url).content.decode()
         assert 'data-release="1.0.0"' in html, url
+
+
+def test_a_milestone_page_cites_the_campaign_release_that_holds_it(
+    client, releases_dir
+):
+    # A milestone has no slug: the release shows it inside its campaign.
+    milestone = factories.CampaignMilestoneFactory(
+        title="Open letter", campaign__slug="the-campaign"
+    )
+    release_create()
+    later = factories.CampaignMilestoneFactory(
+        title="Second letter", campaign=milestone.campaign
+    )
+    # Added after it: the release names its time to the second, and the
+    # whole of that second counts as before it.
+    type(later).objects.filter(pk=later.pk).update(
+        created_at=timezone.now() + timedelta(seconds=2)
+    )
+
+    cited = client.get(f"/milestones/{milestone.pk}/").content.decode()
+    newer = client.get(f"/milestones/{later.pk}/").content.decode()
+
+    assert "is newer than release" not in cited
+    assert "record campaigns/the-campaign." in cited
+    assert "Second letter is newer than release 1.0.0" in newer
+    assert "it will be in the next release" in newer
+    assert "record campaigns/the-campaign" not in newer
+
+
+def test_a_milestone_edited_since_the_release_is_still_in_it(client, releases_dir):
+    milestone = factories.CampaignMilestoneFactory(title="Open letter")
+    # Made well before the release (the release names its time to the
+    # second), then edited: its row in the release no longer matches it.
+    type(milestone).objects.filter(pk=milestone.pk).update(
+        created_at=timezone.now() - timedelta(hours=1)
+    )
+    release_create()
+    milestone.refresh_from_db()
+    milestone.title = "Open letter, signed"
+    milestone.save()
+
+    html = client.get(f"/milestones/{milestone.pk}/").content.decode()
+
+    assert "is newer than release" not in html
+    assert f"record campaigns/{milestone.campaign.slug}." in html

@@ -5,6 +5,7 @@ from one is cached by its version."""
 import functools
 import json
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from django.conf import settings
@@ -50,6 +51,11 @@ class Release:
     @property
     def date(self) -> str:
         return self.created[:10]
+
+    @property
+    def created_at(self) -> datetime:
+        """When it was built (to the second: the time it names)."""
+        return datetime.fromisoformat(self.created)
 
 
 def releases_dir() -> Path:
@@ -127,3 +133,19 @@ def _release_slugs(directory: Path, resource: str) -> frozenset[str]:
 
 def release_has_record(release: Release, resource: str, slug: str) -> bool:
     return slug in _release_slugs(release.directory, resource)
+
+
+def release_has_nested(
+    release: Release, resource: str, parent_slug: str, record
+) -> bool:
+    """Whether the release holds `record`, a record it shows only inside
+    its parent's row (a milestone in its campaign's `milestones`).
+
+    The nested rows carry no id nor slug, and every value in them can be
+    edited, so they cannot tell the records apart: a record is in the
+    release when its parent is and it existed when the release was built.
+    The release names that time to the second, taken just before its data
+    is read, so the whole of that second counts as before it."""
+    if not release_has_record(release, resource, parent_slug):
+        return False
+    return record.created_at < release.created_at + timedelta(seconds=1)

@@ -12,6 +12,7 @@ from django.urls import reverse
 from tracker import models
 from tracker.api import filters
 from tracker.selectors import pages, records
+from tracker.selectors.releases import release_has_nested, release_has_record
 
 
 @dataclass(frozen=True)
@@ -54,13 +55,24 @@ class RecordKind:
     def detail_url(self, record) -> str:
         return reverse(f"web:{self.key}", args=[getattr(record, self.lookup)])
 
+    def api_record(self, record):
+        """The record the API (and a release) shows it as or in."""
+        return getattr(record, self.api_via) if self.api_via else record
+
     def api_urls(self, record) -> dict:
         """The record's JSON and CSV in the API (the rel="alternate"
         links)."""
-        if self.api_via:
-            record = getattr(record, self.api_via)
-        url = f"/api/v1/{self.api_resource}/{record.slug}/"
+        url = f"/api/v1/{self.api_resource}/{self.api_record(record).slug}/"
         return {"json": url, "csv": f"{url}?format=csv"}
+
+    def release_holds(self, release, record) -> bool:
+        """Whether `release` holds the record: under its slug, or for a
+        kind shown inside another, inside that record's row."""
+        if not self.api_via:
+            return release_has_record(release, self.api_resource, record.slug)
+        return release_has_nested(
+            release, self.api_resource, self.api_record(record).slug, record
+        )
 
     def api_list_urls(self, query: str = "") -> dict | None:
         if self.api_via:

@@ -12,6 +12,7 @@ from tracker import choices, tasks
 from tracker.demo import SEED_ARTICLE_TEXT, DemoDataError, demo_data_load
 from tracker.models import (
     CLAIM_MODELS,
+    AwardCategory,
     AwardMention,
     AwardOutcome,
     Campaign,
@@ -172,7 +173,10 @@ def test_the_cohorts_keep_unknown_statuses_unknown(demo):
     assert not bafta.self_selected
     seed = Cohort.objects.get(slug="seed-article-productions")
     assert seed.self_selected
-    assert seed.members.count() == 9
+    # Every production it names, Bellisario's Pretty Little Liars included,
+    # whose status no source gives.
+    assert seed.members.count() == 10
+    assert seed.members.get(slug="pretty-little-liars").ic_status == "unknown"
 
 
 def test_every_demo_claim_cites_a_source(demo):
@@ -327,3 +331,14 @@ def test_remarks_the_seed_reports_without_a_date_stay_undated(demo):
     for speaker in ("zendaya", "troian-bellisario"):
         statement = Statement.objects.get(speaker__slug=speaker)
         assert (statement.date, statement.date_display) == (None, "undated")
+
+
+def test_the_best_casting_precedent_is_dated_by_reports_of_the_announcement(demo):
+    category = AwardCategory.objects.get(slug="oscars-best-casting")
+    (announcement,) = CampaignMilestone.objects.filter(title__contains="Best Casting")
+
+    assert "lobbying" not in category.description
+    assert "8 February 2024" in category.description
+    assert announcement.date_display == "8 February 2024"
+    publishers = {c.source.publisher for c in announcement.citations.all()}
+    assert "Entertainment Tonight" in publishers

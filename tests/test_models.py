@@ -1,5 +1,7 @@
 """Constraints of the domain model: citations, years, slugs, values."""
 
+from decimal import Decimal
+
 import pytest
 from django.apps import apps
 from django.core.exceptions import ValidationError
@@ -8,7 +10,7 @@ from django.db.models import CheckConstraint, UniqueConstraint
 
 from tests import factories
 from tracker import choices
-from tracker.models import CLAIM_MODELS, Citation, Production
+from tracker.models import CLAIM_MODELS, Citation, IndustryStatistic, Production
 from tracker.models.base import FieldNamedConstraintsMixin
 from tracker.models.sources import CITATION_REQUIRED_MESSAGE
 
@@ -260,3 +262,14 @@ def test_a_broken_constraint_is_reported_against_its_field_in_words():
     assert excinfo.value.message_dict == {
         "ic_evidence": ["Say how strong the evidence for the IC status is."]
     }
+
+
+def test_a_statistic_is_named_with_no_more_digits_than_its_figure():
+    statistic = IndustryStatistic(
+        metric="Films directed solely by men", value=Decimal("83.00"), unit="percent"
+    )
+    statistic.year = 2023
+
+    assert str(statistic) == "Films directed solely by men: 83 Percent (2023)"
+    statistic.value = Decimal("16.50")
+    assert str(statistic).startswith("Films directed solely by men: 16.5 Percent")

@@ -52,11 +52,11 @@ def test_the_case_page_draws_its_charts_from_the_demo_data(live_server, page, co
         assert chart["width"] > 0, chart
         assert chart["labels"] > 0, chart
         assert chart["values"] > 0, chart
-    # The demo's 13 productions appear in the organization chart; the
+    # The demo's 14 productions appear in the organization chart; the
     # year chart plots each production in every year it was on screen and
     # leaves the undated ones to its table and note.
     by_id = {chart["id"]: chart for chart in drawn}
-    assert by_id["chart-ic-by-organization"]["values"] == 13
+    assert by_id["chart-ic-by-organization"]["values"] == 14
     years = case_summary()["ic_share_by_year"]
     dated = sum(g["used"] + g["not_used"] + g["unknown"] for g in years if g["year"])
     undated = sum(

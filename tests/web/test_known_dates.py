@@ -70,7 +70,7 @@ def test_the_api_gives_each_source_date_its_precision(client, year_source):
     )
 
 
-def test_a_month_dated_milestone_and_policy_tell_machines_the_month(client):
+def test_year_and_month_dates_tell_machines_no_more_than_is_known(client):
     demo_data_load()
 
     case = client.get("/").content.decode()
@@ -78,9 +78,12 @@ def test_a_month_dated_milestone_and_policy_tell_machines_the_month(client):
         "/policies/hbo-intimacy-coordinators-for-intimate-scenes/"
     ).content.decode()
 
-    assert '<time datetime="2024-02">February 2024</time>' in case
+    # The call for nominations is dated to its year, HBO's policy to its
+    # month; the Academy's announcement to its day.
+    assert '<time datetime="2024">2024</time>' in case
+    assert '<time datetime="2024-02-08">8 February 2024</time>' in case
     assert '<time datetime="2018-10">October 2018</time>' in policy
-    assert "2024-02-01" not in case and "2018-10-01" not in policy
+    assert "2024-01-01" not in case and "2018-10-01" not in policy
 
 
 def test_the_api_gives_a_policys_and_a_milestones_precision(client):
@@ -101,8 +104,9 @@ def test_the_api_gives_a_policys_and_a_milestones_precision(client):
         "2018-10-01",
         "month",
     )
-    announcement = next(m for m in milestones if "Best Casting" in m["title"])
-    assert (announcement["date_precision"], announcement["date_display"]) == (
-        "month",
-        "February 2024",
+    call = next(m for m in milestones if "call for IC nominations" in m["title"])
+    assert (call["date"], call["date_precision"], call["date_display"]) == (
+        "2024-01-01",
+        "year",
+        "2024",
     )

@@ -1,6 +1,8 @@
 """What people and institutions say and do about ICs: statements,
 policies and industry statistics."""
 
+from decimal import Decimal
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from simple_history.models import HistoricalRecords
@@ -197,7 +199,11 @@ class IndustryStatistic(SluggedModel, CitedClaim):
         ]
 
     def __str__(self):
-        return f"{self.metric}: {self.value} {self.get_unit_display()} ({self.year})"
+        # 83, not the column's 83.00: no more digits than the source gave.
+        value = (
+            "" if self.value is None else f"{Decimal(str(self.value)).normalize():f}"
+        )
+        return f"{self.metric}: {value} {self.get_unit_display()} ({self.year})"
 
     def clean(self):
         super().clean()

@@ -85,7 +85,7 @@ def test_the_case_is_readable_without_javascript(live_server, browser, demo_with
             table = tables.nth(index)
             expect(table).to_be_visible()
             expect(table.locator("tbody tr").first).to_be_visible()
-        expect(page.locator(".figure", has_text="tracked")).to_contain_text("13")
+        expect(page.locator(".figure", has_text="tracked")).to_contain_text("14")
         expect(page.locator(".body-card")).to_have_count(3)
         expect(page.locator(".news__title").first).to_be_visible()
         expect(page.locator(".production-card").first).to_be_visible()

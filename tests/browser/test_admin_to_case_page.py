@@ -82,10 +82,10 @@ def test_a_production_added_in_the_admin_appears_on_the_case_page(
     card = page.locator(".production-card", has_text="Babygirl")
     expect(card).to_be_visible()
     expect(card).to_contain_text("Lizzy Talbot")
-    # The demo's 13 productions and the new one; the headline's cohort,
+    # The demo's 14 productions and the new one; the headline's cohort,
     # which the new production is not in, is unchanged.
     tracked = page.locator(".figure", has_text="productions tracked")
-    expect(tracked.locator(".figure__number")).to_have_text("14")
+    expect(tracked.locator(".figure__number")).to_have_text("15")
     expect(page.locator(".figure--lead")).to_contain_text("2 of 2 known")
 
     api = page.request.get(

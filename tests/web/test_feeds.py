@@ -134,3 +134,69 @@ def test_every_page_names_the_feeds_for_readers_to_subscribe(client):
         'title="New and changed evidence" href="/feeds/evidence.atom">' in html
     )
     assert 'href="/feeds/evidence.atom">Follow new and changed evidence' in html
+
+
+def test_the_evidence_feed_quotes_verbatim_passages_and_labels_paraphrases(client):
+    policy = factories.PolicyFactory(slug="hbo-ics", cite=False)
+    for quote, kind in (
+        ("HBO requires a coordinator on set.", choices.QuoteKind.VERBATIM),
+        ("“Every set needs one.”", choices.QuoteKind.VERBATIM),
+        ("HBO said coordinators are now mandatory.", choices.QuoteKind.PARAPHRASE),
+    ):
+        Citation.objects.create(
+            claim=policy, source=factories.SourceFactory(), quote=quote, quote_kind=kind
+        )
+
+    feed = read(client, "/feeds/evidence.atom")
+    summary = feed.entries[0].summary
+
+    assert "“HBO requires a coordinator on set.”" in summary
+    # Already one quotation end to end: shown as it is, not in a second pair.
+    assert "“Every set needs one.”" in summary
+    assert "““" not in summary and "””" not in summary
+    # A paraphrase is the tracker's summary: labelled, never in quotation marks.
+    assert "Paraphrase:</span> HBO said coordinators are now mandatory." in summary
+    assert "“HBO said coordinators" not in summary
+
+
+def test_the_evidence_feed_labels_a_claims_own_paraphrase(client):
+    factories.StatementFactory(
+        quote="She said sets are safer with one.",
+        quote_kind=choices.QuoteKind.PARAPHRASE,
+        slug="safer",
+    )
+
+    summary = read(client, "/feeds/evidence.atom").entries[0].summary
+    # The claim's own quote, above the sources it cites.
+    own = summary.split("Sources:")[0]
+
+    assert "Paraphrase:</span> She said sets are safer with one." in own
+    assert "“" not in own
+
+
+def test_a_record_feed_labels_a_paraphrased_citation(client):
+    production = factories.ProductionFactory(slug="intimacy", cite=False)
+    Citation.objects.create(
+        claim=production,
+        source=factories.SourceFactory(title="Paraphrased"),
+        quote="The studio hired a coordinator.",
+        quote_kind=choices.QuoteKind.PARAPHRASE,
+    )
+    Citation.objects.create(
+        claim=production,
+        source=factories.SourceFactory(title="Quoted"),
+        quote="A coordinator was hired.",
+    )
+
+    feed = read(client, "/productions/intimacy/feed.atom")
+    summaries = {
+        entry.title: entry.summary
+        for entry in feed.entries
+        if entry.title.startswith("Citation")
+    }
+
+    paraphrased = summaries["Citation added: Paraphrased"]
+    assert "Paraphrase:</span> The studio hired a coordinator." in paraphrased
+    assert "<blockquote" not in paraphrased
+    assert "<blockquote" in summaries["Citation added: Quoted"]
+    assert "“A coordinator was hired.”" in summaries["Citation added: Quoted"]

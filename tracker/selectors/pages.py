@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from django.contrib.contenttypes.models import ContentType
-from django.contrib.contenttypes.prefetch import GenericPrefetch
 from django.db.models import (
     Exists,
     F,
@@ -44,6 +43,7 @@ from tracker.models import (
 )
 from tracker.models.awards import AWARD_BODY_KINDS
 
+from .archive import claim_labels_prefetch
 from .records import citations_prefetch
 
 # The models whose rows a reader sees; the footer's "last changed" is the
@@ -264,27 +264,11 @@ def organization_get_queryset() -> QuerySet[Organization]:
 def source_get_queryset() -> QuerySet[Source]:
     """A source with every claim citing it (one query per kind of claim,
     each joined for what its label shows)."""
-    claims = GenericPrefetch(
-        "claim",
-        [
-            Production.objects.all(),
-            Statement.objects.select_related("speaker"),
-            AwardCategory.objects.select_related("award_body"),
-            AwardOutcome.objects.select_related("category__award_body", "production"),
-            AwardMention.objects.select_related(
-                "speaker", "coordinator"
-            ).prefetch_related("award_bodies"),
-            Policy.objects.select_related("organization"),
-            IndustryStatistic.objects.all(),
-            CampaignMilestone.objects.select_related("campaign"),
-            Credit.objects.select_related("person", "production"),
-        ],
-    )
     return Source.objects.prefetch_related(
         Prefetch(
             "citations",
             queryset=Citation.objects.select_related("content_type")
-            .prefetch_related(claims)
+            .prefetch_related(claim_labels_prefetch())
             .order_by("content_type_id", "id"),
             to_attr="citation_list",
         )
@@ -525,6 +509,7 @@ def record_history(record, limit: int) -> list[dict]:
                     "what": "citation",
                     "stance": entry.get_stance_display(),
                     "quote": entry.quote,
+                    "quote_kind": entry.quote_kind,
                     "source": source,
                     "fields": [],
                 }

@@ -6,14 +6,49 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from django.contrib.contenttypes.prefetch import GenericPrefetch
 from django.db.models import Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 
 from tracker.choices import QuoteCheckResult
-from tracker.models import Citation, Source, SourceSnapshot
+from tracker.models import (
+    AwardCategory,
+    AwardMention,
+    AwardOutcome,
+    CampaignMilestone,
+    Citation,
+    Credit,
+    IndustryStatistic,
+    Policy,
+    Production,
+    Source,
+    SourceSnapshot,
+    Statement,
+)
 from tracker.quotes import Normalised, quote_span, text_normalise
 
 LATEST_ATTR = "latest_snapshots"
+
+
+def claim_labels_prefetch() -> GenericPrefetch:
+    """The claim of each citation, joined for what its label (str) shows:
+    one query per kind of claim, however many citations."""
+    return GenericPrefetch(
+        "claim",
+        [
+            Production.objects.all(),
+            Statement.objects.select_related("speaker"),
+            AwardCategory.objects.select_related("award_body"),
+            AwardOutcome.objects.select_related("category__award_body", "production"),
+            AwardMention.objects.select_related(
+                "speaker", "coordinator"
+            ).prefetch_related("award_bodies"),
+            Policy.objects.select_related("organization"),
+            IndustryStatistic.objects.all(),
+            CampaignMilestone.objects.select_related("campaign"),
+            Credit.objects.select_related("person", "production"),
+        ],
+    )
 
 
 def latest_snapshot_prefetch(through: str = "") -> Prefetch:
@@ -132,7 +167,7 @@ def source_archive_get(slug: str) -> ArchivePage:
         Citation.objects.filter(source=source)
         .exclude(quote="")
         .select_related("content_type")
-        .prefetch_related("claim")
+        .prefetch_related(claim_labels_prefetch())
         .order_by("id")
     )
     if snapshot is None or not snapshot.text:

@@ -7,15 +7,18 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
-from tracker.models import Production
+from tracker.choices import CitationStance
 from tracker.selectors.archive import source_archive_get
+
+from . import records
 
 
 def claim_page(claim) -> str:
-    """The public page where a claim is shown: its production's, its
-    speaker's or its campaign's, else the case page."""
-    if isinstance(claim, Production):
-        return reverse("web:production", args=[claim.slug])
+    """The claim's own public page. A claim of a kind with no page of its
+    own (a credit) links to its production's or its person's page, else
+    the case page."""
+    if type(claim) in records.BY_MODEL:
+        return records.record_url(claim)
     for attribute, route in (
         ("production", "web:production"),
         ("speaker", "web:person"),
@@ -28,10 +31,33 @@ def claim_page(claim) -> str:
     return reverse("web:case") + "#evidence"
 
 
+def _citation_html(citation) -> str:
+    """What a passage is cited for: whether it supports or disputes the
+    claim, a link to the claim and, for a dispute, what the source says
+    instead."""
+    disputes = citation.stance == CitationStance.DISPUTES
+    says = (
+        format_html("; this source says instead: {}", citation.source_says)
+        if disputes and citation.source_says
+        else ""
+    )
+    return format_html(
+        '<span class="archive__cite archive__cite--{}">'
+        '<span class="badge badge--{}">{}</span> '
+        '<a class="archive__claim" href="{}">{}</a>{}</span>',
+        citation.stance,
+        citation.stance,
+        "Disputes" if disputes else "Supports",
+        claim_page(citation.claim),
+        citation.claim,
+        says,
+    )
+
+
 def _text_html(pieces) -> str:
     """The archived text as HTML: every run sanitised by nh3 (the text is a
     stranger's page, never trusted as markup), cited passages in <mark>
-    with a link to each claim citing them."""
+    with a link to each claim citing them and its stance."""
     parts = []
     for number, (text, passage) in enumerate(pieces):
         # No tag survives: markup in a stranger's text is dropped and the
@@ -41,12 +67,7 @@ def _text_html(pieces) -> str:
             parts.append(escaped)
             continue
         links = format_html_join(
-            " ",
-            '<a class="archive__claim" href="{}">{}</a>',
-            (
-                (claim_page(citation.claim), f"cited for: {citation.claim}")
-                for citation in passage.citations
-            ),
+            " ", "{}", ((_citation_html(citation),) for citation in passage.citations)
         )
         parts.append(
             format_html(

@@ -200,3 +200,19 @@ def test_a_record_feed_labels_a_paraphrased_citation(client):
     assert "<blockquote" not in paraphrased
     assert "<blockquote" in summaries["Citation added: Quoted"]
     assert "“A coordinator was hired.”" in summaries["Citation added: Quoted"]
+
+
+def test_the_evidence_feed_says_what_a_disputing_source_says_instead(client):
+    policy = factories.PolicyFactory(slug="hbo-ics")
+    Citation.objects.create(
+        claim=policy,
+        source=factories.SourceFactory(title="A feature"),
+        stance=choices.CitationStance.DISPUTES,
+        source_says="all their sets",
+        quote="HBO has now mandated intimacy coordinators on all their sets",
+    )
+
+    summary = read(client, "/feeds/evidence.atom").entries[0].summary
+
+    assert "(disputed)" in summary
+    assert "this source says instead: all their sets" in summary

@@ -22,29 +22,30 @@ def year_in_range(field: str) -> models.Q:
     )
 
 
+# How each precision shows a date to a reader and to a machine (a <time>
+# attribute): no more precise than it is known, since a year-precision date
+# is stored as 1 January and must not read as that day.
+_DATE_FORMATS = {
+    DatePrecision.YEAR: ("%Y", "%Y"),
+    DatePrecision.MONTH: ("%B %Y", "%Y-%m"),
+    DatePrecision.DAY: ("%-d %B %Y", "%Y-%m-%d"),
+}
+
+
 def date_display(date, precision: str) -> str:
     """A date as precisely as it is known: "2021", "October 2018" or
     "6 June 2021"."""
     if date is None:
         return "undated"
-    if precision == DatePrecision.YEAR:
-        return f"{date:%Y}"
-    if precision == DatePrecision.MONTH:
-        return f"{date:%B %Y}"
-    return f"{date:%-d %B %Y}"
+    return date.strftime(_DATE_FORMATS.get(precision, _DATE_FORMATS["day"])[0])
 
 
 def date_machine(date, precision: str) -> str:
-    """The same date for a <time datetime> attribute, no more precise than
-    it is known ("2021", "2018-10", "2021-06-06"): a year-precision date
-    stored as 1 January must not tell a machine it was that day."""
+    """The same date for a <time datetime> attribute: "2021", "2018-10"
+    or "2021-06-06"."""
     if date is None:
         return ""
-    if precision == DatePrecision.YEAR:
-        return f"{date:%Y}"
-    if precision == DatePrecision.MONTH:
-        return f"{date:%Y-%m}"
-    return date.isoformat()
+    return date.strftime(_DATE_FORMATS.get(precision, _DATE_FORMATS["day"])[1])
 
 
 class AliasListFormField(forms.CharField):
